@@ -1,7 +1,415 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessment import forms, results, selectors, services
+from assessment.models import LEVEL_CHOICES, Assessment
+
+GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
+PENDING_POST_KEY = "pending-post:"
+
+
+def member_required(view):
+    """Log in, and belong to an organisation: consultants and admins are sent to the admin."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if selectors.get_membership(request.user) is None:
+            if request.user.is_staff:
+                return redirect("admin:index")
+            raise Http404("You are not a member of an organisation.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def keep_posted_answers_on_login(view):
+    """A POST from an expired session is kept and replayed after logging in again.
+
+    Without this, answers typed on a page left open past the session lifetime would be
+    lost at the login redirect.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.method == "POST":
+            request.session[PENDING_POST_KEY + request.path] = {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key != "csrfmiddlewaretoken"
+            }
+            messages.info(
+                request,
+                "Your session had expired. Log in again: the answers you sent are kept and "
+                "will be saved.",
+            )
+            return redirect_to_login(request.path)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @require_safe
 def home(request):
-    return render(request, "assessment/home.html")
+    check = forms.AudienceCheckForm(request.GET or None)
+    advice = check.advice() if check.is_valid() else None
+    bank = selectors.current_bank_summary()
+    return render(
+        request,
+        "assessment/home.html",
+        {
+            "check": check,
+            "advice": advice,
+            "bank": bank,
+            "sample_radar": results.example_radar(bank.sections if bank else []),
+        },
+    )
+
+
+@GET_AND_POST
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.create_organisation_with_owner(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            organisation_name=data["organisation_name"],
+            sector=data["sector"],
+            size=data["size"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome! {data['organisation_name']} is set up.")
+        return redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_safe
+@member_required
+def dashboard(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {
+            "organisation": organisation,
+            "assessments": selectors.dashboard_assessments(organisation),
+            "form": forms.NewAssessmentForm(organisation=organisation),
+            "bank": selectors.current_bank(),
+        },
+    )
+
+
+@require_POST
+@member_required
+def assessment_start(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    bank = selectors.current_bank()
+    form = forms.NewAssessmentForm(request.POST, organisation=organisation)
+    if bank is None:
+        messages.error(request, "No questionnaire is published yet. Please try again later.")
+        return redirect("dashboard")
+    if not form.is_valid():
+        return render(
+            request,
+            "assessment/dashboard.html",
+            {
+                "organisation": organisation,
+                "assessments": selectors.dashboard_assessments(organisation),
+                "form": form,
+                "bank": bank,
+            },
+            status=400,
+        )
+    outcome = services.start_assessment(
+        organisation=organisation,
+        user=request.user,
+        bank=bank,
+        title=form.cleaned_data["title"],
+        prefill_from=form.cleaned_data["prefill_from"],
+    )
+    if form.cleaned_data["prefill_from"]:
+        messages.success(request, f"{outcome.copied} answers were copied; check them as you go.")
+        if outcome.not_copied:
+            request.session["not_copied"] = outcome.not_copied
+    return redirect("assessment_overview", assessment_id=outcome.assessment.pk)
+
+
+@require_safe
+@member_required
+def members(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    return render(
+        request,
+        "assessment/members.html",
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by("joined_at"),
+            "invitations": selectors.open_invitations(organisation),
+            "form": forms.InvitationForm(organisation=organisation),
+        },
+    )
+
+
+@require_POST
+@member_required
+def invite(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    form = forms.InvitationForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        return render(
+            request,
+            "assessment/members.html",
+            {
+                "organisation": organisation,
+                "memberships": organisation.memberships.select_related("user"),
+                "invitations": selectors.open_invitations(organisation),
+                "form": form,
+            },
+            status=400,
+        )
+    invitation, token = services.invite_member(
+        organisation=organisation, email=form.cleaned_data["email"], invited_by=request.user
+    )
+    link = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
+    inviter = request.user.get_full_name() or request.user.email
+    send_mail(
+        subject=f"{inviter} invited you to {organisation.name}'s MLOps maturity assessment",
+        message=(
+            f"{inviter} has invited you to join {organisation.name} on the MLOps Maturity "
+            f"Assessment.\n\nAccept the invitation (the link works once, for 7 days):\n{link}\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    messages.success(request, f"Invitation sent to {invitation.email}.")
+    return redirect("members")
+
+
+@GET_AND_POST
+def accept_invitation(request, token: str):
+    invitation = services.find_open_invitation(token)
+    if invitation is None:
+        return render(request, "registration/invitation_invalid.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    email_taken = selectors.user_exists(invitation.email)
+    if user is not None or email_taken:
+        # An existing account joins by logging in as itself; it may not join a second
+        # organisation.
+        can_join = (
+            user is not None
+            and user.email.lower() == invitation.email
+            and selectors.get_membership(user) is None
+        )
+        if request.method == "POST" and can_join:
+            services.accept_invitation(invitation=invitation, existing_user=user)
+            messages.success(request, f"You have joined {invitation.organisation.name}.")
+            return redirect("dashboard")
+        return render(
+            request,
+            "registration/accept_invitation.html",
+            {"invitation": invitation, "can_join": can_join, "existing_account": True},
+        )
+    form = forms.AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.organisation.name}!")
+            return redirect("dashboard")
+    return render(
+        request,
+        "registration/accept_invitation.html",
+        {"invitation": invitation, "form": form, "existing_account": False},
+    )
+
+
+@require_safe
+@member_required
+def assessment_overview(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    answers = selectors.answers_by_question(assessment)
+    progress = selectors.section_progress(structure, answers)
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "sections": [
+                (section, progress[section.pk], len(section_questions(section)))
+                for section in structure.sections
+            ],
+            "answered": len(answers),
+            "total": len(structure.questions),
+            "not_copied": request.session.pop("not_copied", None),
+        },
+    )
+
+
+def section_questions(section) -> list:
+    return [q for component in section.components_list for q in component.questions_list]
+
+
+@GET_AND_POST
+@keep_posted_answers_on_login
+@member_required
+def section(request, assessment_id: int, section_slug: str):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    current = structure.section(section_slug)
+    if current is None:
+        raise Http404("No such section.")
+    answers = selectors.answers_by_question(assessment)
+    questions = section_questions(current)
+
+    data = request.POST if request.method == "POST" else None
+    pending = request.session.pop(PENDING_POST_KEY + request.path, None)
+    if data is None and pending is not None:
+        data = selectors.querydict(pending)
+    page = forms.SectionAnswers(questions, answers, data)
+    status = 200
+    conflicts = 0
+    if data is not None:
+        if not assessment.is_editable:
+            messages.error(
+                request,
+                f"This assessment is {assessment.get_status_display().lower()}; "
+                "answers can no longer be changed.",
+            )
+            return redirect("assessment_overview", assessment_id=assessment.pk)
+        if page.is_valid():
+            outcome = services.save_answers(
+                assessment=assessment, user=request.user, submissions=page.submissions
+            )
+            if not outcome.conflicts:
+                if pending is not None:
+                    messages.success(request, "The answers you sent before logging in are saved.")
+                return redirect(next_page_after_save(request, assessment, structure, current))
+            page.show_conflicts(outcome.conflicts)
+            conflicts = len(outcome.conflicts)
+            status = 409
+        else:
+            status = 400
+        answers = selectors.answers_by_question(assessment)
+
+    previous, following = structure.neighbours(current)
+    progress = selectors.section_progress(structure, answers)
+    return render(
+        request,
+        "assessment/section.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "section": current,
+            "page": page,
+            "previous": previous,
+            "following": following,
+            "nav": [(s, progress[s.pk], len(section_questions(s))) for s in structure.sections],
+            "answered": len(answers),
+            "total": len(structure.questions),
+            "editable": assessment.is_editable,
+            "conflicts": conflicts,
+            "levels": LEVEL_CHOICES,
+        },
+        status=status,
+    )
+
+
+def next_page_after_save(request, assessment: Assessment, structure, current) -> str:
+    """Where the button or section link the respondent pressed leads, once saved."""
+    goto = request.POST.get("goto", "")
+    previous, following = structure.neighbours(current)
+    if goto == "next" and following is not None:
+        target = following
+    elif goto == "previous" and previous is not None:
+        target = previous
+    elif goto == "next":
+        return reverse("assessment_review", args=[assessment.pk])
+    elif goto.startswith("section:") and structure.section(goto.removeprefix("section:")):
+        target = structure.section(goto.removeprefix("section:"))
+    elif goto == "exit":
+        messages.success(request, "Your answers are saved. Come back any time.")
+        return reverse("dashboard")
+    else:
+        messages.success(request, "Saved.")
+        target = current
+    return reverse("assessment_section", args=[assessment.pk, target.slug])
+
+
+@require_safe
+@member_required
+def review(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    answers = selectors.answers_by_question(assessment)
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "assessment": assessment,
+            "rows": selectors.review_rows(structure, answers),
+            "unanswered": [q for q in structure.questions if q.pk not in answers],
+            "answered": len(answers),
+            "total": len(structure.questions),
+        },
+    )
+
+
+@require_POST
+@member_required
+def submit(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    try:
+        services.submit_assessment(assessment=assessment, user=request.user)
+    except services.IncompleteAssessment as error:
+        messages.error(
+            request,
+            f"{len(error.unanswered)} question(s) still need an answer (an option, “Not "
+            "applicable” or “Don't know”) before you can submit. They are listed below.",
+        )
+        return redirect("assessment_review", assessment_id=assessment.pk)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("assessment_overview", assessment_id=assessment.pk)
+    messages.success(request, "Submitted. Here are your results.")
+    return redirect("assessment_results", assessment_id=assessment.pk)
+
+
+@require_safe
+@login_required
+def results_page(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
+    return render(
+        request, "assessment/results.html", results.results_context(assessment, viewer=request.user)
+    )
+
+
+@require_safe
+@login_required
+def results_json(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
+    return JsonResponse(results.results_document(assessment))

@@ -1,0 +1,319 @@
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+
+from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
+from assessment.services import AnswerSubmission, normalise_email
+
+NOT_APPLICABLE = "na"
+DONT_KNOW = "dk"
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    def clean_username(self):
+        return normalise_email(self.cleaned_data["username"])
+
+
+class PasswordFieldsMixin(forms.Form):
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def user_for_password_check(self) -> User:
+        return User(
+            username=self.cleaned_data.get("email", ""),
+            email=self.cleaned_data.get("email", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif password1:
+            try:
+                password_validation.validate_password(password1, self.user_for_password_check())
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignupForm(PasswordFieldsMixin):
+    first_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    organisation_name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    sector = forms.ChoiceField(choices=Organisation.Sector.choices)
+    size = forms.ChoiceField(label="Organisation size", choices=Organisation.Size.choices)
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "organisation_name",
+        "sector",
+        "size",
+    ]
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(username=email).exists():
+            raise forms.ValidationError(
+                "This email cannot be used to sign up. If you already have an account, log in "
+                "or reset your password; if a colleague invited you, use their invitation link."
+            )
+        return email
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Colleague's email", max_length=150)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(username=email, membership__organisation=self.organisation).exists():
+            raise forms.ValidationError("This person is already a member of your organisation.")
+        return email
+
+
+class AcceptInvitationForm(PasswordFieldsMixin):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def user_for_password_check(self) -> User:
+        user = super().user_for_password_check()
+        user.username = user.email = self.email
+        return user
+
+
+class NewAssessmentForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="MLOps maturity assessment")
+    prefill_from = forms.ModelChoiceField(
+        label="Start from the answers of",
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label="Nothing: start with a blank questionnaire",
+        help_text="Answers to questions that are still in the questionnaire are copied; "
+        "you can change any of them.",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prefill_from"].queryset = Assessment.objects.filter(
+            organisation=organisation, submitted_at__isnull=False
+        ).order_by("-submitted_at")
+        self.fields["prefill_from"].label_from_instance = lambda a: (
+            f"{a.title} (submitted {a.submitted_at:%d %b %Y})"
+        )
+
+
+@dataclass
+class QuestionRow:
+    """One question as the section page shows it: saved or posted values, and any error."""
+
+    question: Question
+    saved: Answer | None
+    value: str  # choice id, "na", "dk" or "" for none
+    comment: str
+    revision: int
+    error: str = ""
+    conflict: Answer | None = None
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.question.pk}"
+
+
+class SectionAnswers:
+    """Reads and validates the answers posted from one section page.
+
+    Field names carry the question id: q<id> is the choice id, "na" or "dk"; c<id> the
+    comment; r<id> the revision of the saved answer the respondent was looking at.
+    """
+
+    def __init__(self, questions: list[Question], saved: dict[int, Answer], data=None):
+        self.questions = questions
+        self.saved = saved
+        self.data = data
+        self.rows = [self._row(question) for question in questions]
+        self.submissions: list[AnswerSubmission] = []
+
+    def _row(self, question: Question) -> QuestionRow:
+        saved = self.saved.get(question.pk)
+        if self.data is None:
+            return QuestionRow(
+                question=question,
+                saved=saved,
+                value=value_of(saved),
+                comment=saved.comment if saved else "",
+                revision=saved.revision if saved else 0,
+            )
+        return QuestionRow(
+            question=question,
+            saved=saved,
+            value=self.data.get(f"q{question.pk}", "").strip(),
+            comment=self.data.get(f"c{question.pk}", "").replace("\x00", "").strip(),
+            revision=parse_revision(self.data.get(f"r{question.pk}", "")),
+        )
+
+    def is_valid(self) -> bool:
+        self.submissions = []
+        for row in self.rows:
+            submission = self._validate(row)
+            if submission is not None:
+                self.submissions.append(submission)
+        return not self.errors
+
+    @property
+    def errors(self) -> list[QuestionRow]:
+        return [row for row in self.rows if row.error]
+
+    def _validate(self, row: QuestionRow) -> AnswerSubmission | None:
+        question = row.question
+        if len(set(self.data.getlist(row.field_name))) > 1:
+            row.error = "Choose only one answer."
+            return None
+        if len(row.comment) > COMMENT_MAX_LENGTH:
+            row.error = (
+                f"Comments can be at most {COMMENT_MAX_LENGTH:,} characters; "
+                f"this one has {len(row.comment):,}."
+            )
+            return None
+        if not row.value:
+            if row.comment and not (row.saved and row.saved.comment == row.comment):
+                row.error = "Choose an answer (or “Don't know”) to save your comment."
+            return None
+        choice = None
+        if row.value == NOT_APPLICABLE:
+            if not question.allows_not_applicable:
+                row.error = "This question cannot be marked “Not applicable”."
+                return None
+            status = Answer.Status.NOT_APPLICABLE
+        elif row.value == DONT_KNOW:
+            status = Answer.Status.DONT_KNOW
+        else:
+            choice = next((c for c in question.choices_list if str(c.pk) == row.value), None)
+            if choice is None:
+                row.error = "That is not one of this question's options. Choose one of the list."
+                return None
+            status = Answer.Status.ANSWERED
+        return AnswerSubmission(
+            question=question,
+            status=status,
+            choice=choice,
+            comment=row.comment,
+            seen_revision=row.revision,
+        )
+
+    def show_conflicts(self, conflicts) -> None:
+        """Keep the respondent's values on screen, now against the colleague's revision."""
+        by_question = {conflict.submission.question.pk: conflict.current for conflict in conflicts}
+        for row in self.rows:
+            current = by_question.get(row.question.pk)
+            if current is not None:
+                row.conflict = current
+                row.revision = current.revision
+
+
+def value_of(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.status == Answer.Status.NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if answer.status == Answer.Status.DONT_KNOW:
+        return DONT_KNOW
+    return str(answer.choice_id)
+
+
+def parse_revision(raw: str) -> int:
+    try:
+        return max(int(raw), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class AudienceCheckForm(forms.Form):
+    """Three questions that tell a visitor whether the assessment fits them (it never blocks)."""
+
+    STAGES = [
+        ("exploring", "Exploring ideas: no model yet"),
+        ("poc", "We have a proof of concept"),
+        ("production", "A model is deployed, or about to be"),
+    ]
+    YES_NO = [("yes", "Yes"), ("no", "No")]
+
+    stage = forms.ChoiceField(
+        label="Where is your organisation with machine learning?",
+        choices=STAGES,
+        widget=forms.RadioSelect,
+    )
+    repeated_use = forms.ChoiceField(
+        label="Will the model's predictions be used again and again by people or systems, "
+        "rather than for a one-off analysis?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    needs_upkeep = forms.ChoiceField(
+        label="Will the model need retraining as data changes, or will you run more than one "
+        "model?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def advice(self) -> dict:
+        data = self.cleaned_data
+        concerns = []
+        if data["stage"] == "exploring":
+            concerns.append(
+                "You are still exploring. The assessment asks how models are built, released "
+                "and run; it will be most useful once you have a proof of concept you plan to "
+                "deploy."
+            )
+        if data["repeated_use"] == "no":
+            concerns.append(
+                "For one-off or ad hoc analyses, most MLOps practices would cost more than "
+                "they save."
+            )
+        if data["needs_upkeep"] == "no":
+            concerns.append(
+                "A single model that rarely changes can often be run well by hand; the "
+                "assessment may recommend more automation than you need."
+            )
+        return {"fits": not concerns, "concerns": concerns}

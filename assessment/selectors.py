@@ -1,0 +1,306 @@
+"""Reads: access-scoped lookups and the bank structure, each in a constant number of queries."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.http import Http404, QueryDict
+from django.utils import timezone
+
+from assessment import roadmap, scoring
+from assessment.models import (
+    Answer,
+    Assessment,
+    Component,
+    ComponentGuidance,
+    Membership,
+    Organisation,
+    Question,
+    QuestionBank,
+    Section,
+)
+
+CONSULTANTS_GROUP = "Consultants"
+
+
+def get_membership(user) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def get_organisation_for_user(user) -> Organisation:
+    membership = get_membership(user)
+    if membership is None:
+        raise Http404("You are not a member of an organisation.")
+    return membership.organisation
+
+
+def is_consultant(user) -> bool:
+    if not (user.is_authenticated and user.is_staff and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_is_consultant"):
+        user._is_consultant = user.groups.filter(name=CONSULTANTS_GROUP).exists()
+    return user._is_consultant
+
+
+def get_assessment_for_user(user, assessment_id: int, *, consultants: bool = False) -> Assessment:
+    """The assessment if the user's organisation owns it (or, when allowed, a consultant asks).
+
+    Anything else is a 404, so another organisation's ids reveal nothing.
+    """
+    queryset = Assessment.objects.select_related("organisation", "bank", "last_edited_by")
+    membership = get_membership(user)
+    if consultants and is_consultant(user):
+        pass
+    elif membership is not None:
+        queryset = queryset.filter(organisation_id=membership.organisation_id)
+    else:
+        raise Http404("No such assessment.")
+    try:
+        return queryset.get(pk=assessment_id)
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+
+
+def current_bank() -> QuestionBank | None:
+    return QuestionBank.objects.filter(status=QuestionBank.Status.PUBLISHED).first()
+
+
+@dataclass
+class BankStructure:
+    """A bank's sections, components, questions, choices and guidance, fetched once."""
+
+    bank: QuestionBank
+    sections: list[Section]
+
+    @cached_property
+    def components(self) -> list[Component]:
+        return [component for section in self.sections for component in section.components_list]
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return [question for component in self.components for question in component.questions_list]
+
+    @cached_property
+    def questions_by_id(self) -> dict[int, Question]:
+        return {question.pk: question for question in self.questions}
+
+    @cached_property
+    def questions_by_slug(self) -> dict[str, Question]:
+        return {question.slug: question for question in self.questions}
+
+    def section(self, slug: str) -> Section | None:
+        return next((section for section in self.sections if section.slug == slug), None)
+
+    def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
+        index = self.sections.index(section)
+        previous = self.sections[index - 1] if index > 0 else None
+        following = self.sections[index + 1] if index + 1 < len(self.sections) else None
+        return previous, following
+
+    @cached_property
+    def spec(self) -> scoring.BankSpec:
+        return scoring.BankSpec(
+            version=self.bank.version,
+            sections=tuple(
+                scoring.SectionSpec(
+                    slug=section.slug,
+                    title=section.title,
+                    components=tuple(
+                        scoring.ComponentSpec(
+                            slug=component.slug,
+                            title=component.title,
+                            foundation=component.foundation,
+                            questions=tuple(q.slug for q in component.questions_list),
+                        )
+                        for component in section.components_list
+                    ),
+                )
+                for section in self.sections
+            ),
+        )
+
+    @cached_property
+    def component_meta(self) -> dict[str, roadmap.ComponentMeta]:
+        return {
+            component.slug: roadmap.ComponentMeta(
+                slug=component.slug,
+                section_slug=section.slug,
+                title=component.title,
+                foundation=component.foundation,
+                roadmap_stage=component.roadmap_stage,
+                guidance={
+                    guidance.level: roadmap.ComponentGuidance(
+                        looks_like=guidance.looks_like, next_step=guidance.next_step
+                    )
+                    for guidance in component.guidance_list
+                },
+            )
+            for section in self.sections
+            for component in section.components_list
+        }
+
+    @cached_property
+    def question_texts(self) -> dict[str, str]:
+        return {question.slug: question.text for question in self.questions}
+
+
+# Published banks never change, so their structure is kept per process. The key includes
+# the content hash because an unused published version may still be reloaded.
+_structure_cache: dict[tuple[int, str], BankStructure] = {}
+
+
+def bank_structure(bank: QuestionBank) -> BankStructure:
+    key = (bank.pk, bank.source_hash)
+    cacheable = bank.status != QuestionBank.Status.DRAFT and bank.source_hash
+    if cacheable and key in _structure_cache:
+        return _structure_cache[key]
+    sections = list(
+        Section.objects.filter(bank=bank)
+        .order_by("order", "id")
+        .prefetch_related(
+            Prefetch(
+                "components",
+                queryset=Component.objects.order_by("order", "id").prefetch_related(
+                    Prefetch(
+                        "guidance",
+                        queryset=ComponentGuidance.objects.order_by("level"),
+                        to_attr="guidance_list",
+                    ),
+                    Prefetch(
+                        "questions",
+                        queryset=Question.objects.order_by("order", "id").prefetch_related(
+                            Prefetch("choices", to_attr="choices_list")
+                        ),
+                        to_attr="questions_list",
+                    ),
+                ),
+                to_attr="components_list",
+            )
+        )
+    )
+    structure = BankStructure(bank=bank, sections=sections)
+    if cacheable:
+        _structure_cache[key] = structure
+    return structure
+
+
+def answers_by_question(assessment: Assessment) -> dict[int, Answer]:
+    return {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(assessment=assessment).select_related(
+            "choice", "answered_by"
+        )
+    }
+
+
+def answer_values(
+    structure: BankStructure, answers: dict[int, Answer]
+) -> dict[str, scoring.AnswerValue]:
+    values = {}
+    for question_id, answer in answers.items():
+        question = structure.questions_by_id[question_id]
+        if answer.status == Answer.Status.ANSWERED:
+            values[question.slug] = scoring.AnswerValue.answered(answer.choice.level)
+        else:
+            values[question.slug] = scoring.AnswerValue(answer.status)
+    return values
+
+
+def score(structure: BankStructure, answers: dict[int, Answer]) -> scoring.AssessmentResult:
+    return scoring.score_assessment(structure.spec, answer_values(structure, answers))
+
+
+def section_progress(structure: BankStructure, answers: dict[int, Answer]) -> dict[int, int]:
+    """Answered questions per section id (N/A and Don't know count as answered)."""
+    progress = {section.pk: 0 for section in structure.sections}
+    for question_id in answers:
+        question = structure.questions_by_id[question_id]
+        progress[question.component.section_id] += 1
+    return progress
+
+
+def previous_submitted_assessment(assessment: Assessment) -> Assessment | None:
+    """The organisation's latest assessment submitted before this one, for comparison."""
+    queryset = Assessment.objects.filter(
+        organisation_id=assessment.organisation_id, submitted_at__isnull=False
+    ).exclude(pk=assessment.pk)
+    if assessment.submitted_at:
+        queryset = queryset.filter(submitted_at__lt=assessment.submitted_at)
+    return queryset.select_related("bank").order_by("-submitted_at").first()
+
+
+@dataclass(frozen=True)
+class BankSummary:
+    bank: QuestionBank
+    sections: list[tuple[str, int]]  # title, question count
+    questions: int
+
+    @property
+    def minutes(self) -> int:
+        # About 20 seconds a question, rounded up to five minutes.
+        return max(5, -(-self.questions * 20 // 60 // 5) * 5)
+
+
+def current_bank_summary() -> BankSummary | None:
+    bank = current_bank()
+    if bank is None:
+        return None
+    structure = bank_structure(bank)
+    return BankSummary(
+        bank=bank,
+        sections=[
+            (section.title, sum(len(c.questions_list) for c in section.components_list))
+            for section in structure.sections
+        ],
+        questions=len(structure.questions),
+    )
+
+
+def dashboard_assessments(organisation: Organisation):
+    return (
+        Assessment.objects.filter(organisation=organisation)
+        .select_related("bank", "last_edited_by", "created_by")
+        .order_by("-updated_at")
+    )
+
+
+def open_invitations(organisation: Organisation):
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def user_exists(email: str) -> bool:
+    return get_user_model().objects.filter(username=email.strip().lower()).exists()
+
+
+def querydict(values: dict[str, list[str]]):
+    data = QueryDict(mutable=True)
+    for key, items in values.items():
+        data.setlist(key, items)
+    return data
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    section: Section
+    component: Component
+    question: Question
+    answer: Answer | None
+
+
+def review_rows(structure: BankStructure, answers: dict[int, Answer]) -> list[ReviewRow]:
+    return [
+        ReviewRow(section, component, question, answers.get(question.pk))
+        for section in structure.sections
+        for component in section.components_list
+        for question in component.questions_list
+    ]

@@ -1,0 +1,25 @@
+from django import template
+from django.utils.html import format_html
+
+from assessment.scoring import LEVEL_LABELS
+
+register = template.Library()
+
+
+@register.simple_tag
+def level_badge(level, label=None):
+    if level is None:
+        return format_html('<span class="level-badge level-none">Not scored</span>')
+    return format_html(
+        '<span class="level-badge level-{}">{}</span>', level, label or LEVEL_LABELS[level]
+    )
+
+
+@register.filter
+def score(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def percent(part, whole) -> int:
+    return round(100 * part / whole) if whole else 0
