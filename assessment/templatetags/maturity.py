@@ -9,7 +9,7 @@ register = template.Library()
 @register.simple_tag
 def level_badge(level, label=None):
     if level is None:
-        return format_html('<span class="level-badge level-none">Not scored</span>')
+        return format_html('<span class="level-badge level-none">{}</span>', "Not scored")
     return format_html(
         '<span class="level-badge level-{}">{}</span>', level, label or LEVEL_LABELS[level]
     )
