@@ -17,6 +17,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct email and password. The password is "
+        "case-sensitive.",
+    }
+
     def clean_username(self):
         return normalise_email(self.cleaned_data["username"])
 

@@ -59,4 +59,5 @@ urlpatterns = [
         views.results_json,
         name="assessment_results_json",
     ),
+    path("assessments/<int:assessment_id>/report.pdf", views.report_pdf, name="assessment_report"),
 ]

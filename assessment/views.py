@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -413,3 +413,16 @@ def results_page(request, assessment_id: int):
 def results_json(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
     return JsonResponse(results.results_document(assessment))
+
+
+@require_safe
+@login_required
+def report_pdf(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
+    # Imported here so that WeasyPrint loads only when the first report is asked for.
+    from assessment import report
+
+    document = report.report_for(assessment)
+    response = HttpResponse(document.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
