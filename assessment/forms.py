@@ -288,19 +288,19 @@ class AudienceCheckForm(forms.Form):
     stage = forms.ChoiceField(
         label="Where is your organisation with machine learning?",
         choices=STAGES,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     repeated_use = forms.ChoiceField(
         label="Will the model's predictions be used again and again by people or systems, "
         "rather than for a one-off analysis?",
         choices=YES_NO,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     needs_upkeep = forms.ChoiceField(
         label="Will the model need retraining as data changes, or will you run more than one "
         "model?",
         choices=YES_NO,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
     def advice(self) -> dict:

@@ -189,7 +189,10 @@ def start_assessment(
     outcome = StartOutcome(assessment=assessment)
     if prefill_from is None:
         return outcome
-    if prefill_from.organisation_id != organisation.pk or prefill_from.submitted_at is None:
+    is_own_submission = Assessment.objects.filter(
+        pk=prefill_from.pk, organisation=organisation, submitted_at__isnull=False
+    ).exists()
+    if not is_own_submission:
         raise ValidationError("Answers can only be copied from your own submitted assessments.")
 
     structure = selectors.bank_structure(bank)
