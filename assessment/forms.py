@@ -323,3 +323,22 @@ class AudienceCheckForm(forms.Form):
                 "assessment may recommend more automation than you need."
             )
         return {"fits": not concerns, "concerns": concerns}
+
+
+class DeleteOrganisationForm(forms.Form):
+    confirm_name = forms.CharField(
+        label="Type your organisation's name to confirm",
+        max_length=200,
+        help_text="This deletes the organisation, every member's account, and all "
+        "assessments and answers. It cannot be undone.",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_confirm_name(self):
+        name = self.cleaned_data["confirm_name"].strip()
+        if name != self.organisation.name.strip():
+            raise forms.ValidationError("The name does not match; nothing was deleted.")
+        return name

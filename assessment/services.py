@@ -406,3 +406,22 @@ def add_consultant_note(
     return ConsultantNote.objects.create(
         assessment=assessment, answer=answer, author=author, text=text.strip(), shared=shared
     )
+
+
+@transaction.atomic
+def delete_organisation(*, organisation: Organisation, requested_by) -> None:
+    """Delete an organisation with its members' accounts, assessments and answers."""
+    member_ids = list(organisation.memberships.values_list("user_id", flat=True))
+    assessment_count = organisation.assessments.count()
+    organisation_id = organisation.pk
+    organisation.delete()
+    get_user_model().objects.filter(pk__in=member_ids, is_staff=False).delete()
+    logger.warning(
+        "organisation deleted on its owner's request",
+        extra={
+            "organisation": organisation_id,
+            "members_deleted": len(member_ids),
+            "assessments_deleted": assessment_count,
+            "requested_by": requested_by.pk,
+        },
+    )

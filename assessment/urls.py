@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assessment import forms, views
+from assessment.throttle import throttle_posts
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,7 +25,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        throttle_posts("password-reset")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -43,6 +48,9 @@ urlpatterns = [
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("team/", views.members, name="members"),
     path("team/invite/", views.invite, name="invite"),
+    path("team/export.json", views.organisation_export, name="organisation_export"),
+    path("team/delete/", views.organisation_delete, name="organisation_delete"),
+    path("healthz", views.healthz, name="healthz"),
     path("assessments/", views.dashboard, name="dashboard"),
     path("assessments/new/", views.assessment_start, name="assessment_start"),
     path("assessments/<int:assessment_id>/", views.assessment_overview, name="assessment_overview"),

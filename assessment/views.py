@@ -1,19 +1,23 @@
+import logging
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessment import forms, results, selectors, services
-from assessment.models import LEVEL_CHOICES, Assessment
+from assessment.models import LEVEL_CHOICES, Assessment, Membership
+from assessment.throttle import throttle_posts
 
+logger = logging.getLogger(__name__)
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 PENDING_POST_KEY = "pending-post:"
 
@@ -77,6 +81,7 @@ def home(request):
 
 
 @GET_AND_POST
+@throttle_posts("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -167,6 +172,7 @@ def members(request):
 
 @require_POST
 @member_required
+@throttle_posts("invite")
 def invite(request):
     organisation = selectors.get_organisation_for_user(request.user)
     form = forms.InvitationForm(request.POST, organisation=organisation)
@@ -201,6 +207,7 @@ def invite(request):
 
 
 @GET_AND_POST
+@throttle_posts("invitation")
 def accept_invitation(request, token: str):
     invitation = services.find_open_invitation(token)
     if invitation is None:
@@ -426,3 +433,66 @@ def report_pdf(request, assessment_id: int):
     response = HttpResponse(document.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response
+
+
+def csrf_failure(request, reason: str = ""):
+    return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check failed: database unavailable")
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def owner_required(view):
+    @wraps(view)
+    @member_required
+    def wrapper(request, *args, **kwargs):
+        if request.user.membership.role != Membership.Role.OWNER:
+            raise PermissionDenied("Only the organisation's owner can do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@owner_required
+def organisation_export(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    response = JsonResponse(
+        selectors.organisation_export(organisation), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="organisation-{organisation.pk}-export.json"'
+    )
+    logger.info(
+        "organisation data exported",
+        extra={"organisation": organisation.pk, "user": request.user.pk},
+    )
+    return response
+
+
+@GET_AND_POST
+@owner_required
+def organisation_delete(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    form = forms.DeleteOrganisationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.delete_organisation(organisation=organisation, requested_by=request.user)
+        logout(request)
+        messages.success(request, "Your organisation, its members and its assessments are deleted.")
+        return redirect("home")
+    return render(
+        request,
+        "assessment/organisation_delete.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,340 @@
+"""Exports for consultants: answers and component scores as CSV, one assessment as JSON.
+
+The CSV exports stream. Assessments are read in keyset batches of a fixed size and their
+answers with ``.iterator(chunk_size=2000)``, so a million answers export with flat memory
+and the first bytes leave at once. Text that a spreadsheet would run as a formula is
+neutralised (see ``neutralise``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from assessment import results, scoring, selectors
+from assessment.models import Answer, Assessment, ConsultantNote, QuestionBank
+
+ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
+ITERATOR_CHUNK = 2000
+FLUSH_AT = 64 * 1024  # characters buffered before a chunk is sent
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+ANSWER_HEADER = [
+    "organisation",
+    "assessment_id",
+    "assessment",
+    "assessment_status",
+    "bank_version",
+    "section",
+    "component",
+    "question_slug",
+    "question",
+    "answer_status",
+    "level",
+    "label",
+    "statement",
+    "comment",
+    "answered_by",
+    "answered_at",
+]
+SCORE_HEADER = [
+    "organisation",
+    "assessment_id",
+    "assessment",
+    "assessment_status",
+    "bank_version",
+    "submitted_at",
+    "section",
+    "component",
+    "foundation",
+    "score",
+    "level",
+    "label",
+    "answered",
+    "total",
+]
+
+
+def neutralise(value: object) -> object:
+    """Keep a spreadsheet from running a text cell as a formula (CSV injection).
+
+    Text starting with =, +, -, @, a tab or a carriage return gets a leading single quote,
+    which spreadsheets show as text. Numbers are left alone.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _timestamp(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat(timespec="seconds")
+
+
+def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text in chunks of about 64 KB; the header goes out before any query runs."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # byte order mark: spreadsheets then read the file as UTF-8
+    writer.writerow(header)
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
+        if buffer.tell() >= FLUSH_AT:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def streaming_csv(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Accel-Buffering"] = "no"  # let a proxy pass chunks on as they come
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_filename(kind: str) -> str:
+    return f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.csv"
+
+
+# --- Reading in constant-size batches ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    pk: int
+    title: str
+    status: str
+    submitted_at: datetime | None
+    bank_id: int
+    organisation: str
+
+
+def assessment_batches(
+    queryset: QuerySet[Assessment], size: int = ASSESSMENT_BATCH
+) -> Iterator[list[AssessmentRow]]:
+    """The queryset's assessments by ascending id, ``size`` at a time (keyset paging)."""
+    base = queryset.order_by("pk").values_list(
+        "pk", "title", "status", "submitted_at", "bank_id", "organisation__name"
+    )
+    last = 0
+    while True:
+        batch = [AssessmentRow(*values) for values in base.filter(pk__gt=last)[:size]]
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    position: int
+    section: str
+    component: str
+    slug: str
+    text: str
+
+
+class BankIndex:
+    """Question and choice look-ups for one bank, built once per export from its structure."""
+
+    def __init__(self, bank: QuestionBank):
+        self.bank = bank
+        self.structure = selectors.bank_structure(bank)
+        self.questions: dict[int, QuestionInfo] = {}
+        self.choices: dict[int, tuple[int, str]] = {}
+        position = 0
+        for section in self.structure.sections:
+            for component in section.components_list:
+                for question in component.questions_list:
+                    self.questions[question.pk] = QuestionInfo(
+                        position, section.title, component.title, question.slug, question.text
+                    )
+                    position += 1
+                    for choice in question.choices_list:
+                        self.choices[choice.pk] = (choice.level, choice.statement)
+
+
+class BankIndexes(dict):
+    def __missing__(self, bank_id: int) -> BankIndex:
+        index = self[bank_id] = BankIndex(QuestionBank.objects.get(pk=bank_id))
+        return index
+
+
+# --- Answers CSV ------------------------------------------------------------------------
+
+
+def answer_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
+    """One row per saved answer of the assessments, in bank order within each assessment."""
+    banks = BankIndexes()
+    for batch in assessment_batches(queryset):
+        by_id = {row.pk: row for row in batch}
+        answers = (
+            Answer.objects.filter(assessment_id__in=list(by_id))
+            .order_by("assessment_id", "question_id")
+            .values_list(
+                "assessment_id",
+                "question_id",
+                "choice_id",
+                "status",
+                "comment",
+                "answered_by__email",
+                "updated_at",
+            )
+            .iterator(chunk_size=ITERATOR_CHUNK)
+        )
+        for assessment_id, group in groupby(answers, key=itemgetter(0)):
+            assessment = by_id[assessment_id]
+            index = banks[assessment.bank_id]
+            version = index.bank.version
+            # One assessment's answers (at most the bank's size) are put in bank order.
+            ordered = sorted(group, key=lambda values: index.questions[values[1]].position)
+            for _, question_id, choice_id, status, comment, email, updated_at in ordered:
+                question = index.questions[question_id]
+                level, statement = index.choices.get(choice_id, (None, ""))
+                yield [
+                    assessment.organisation,
+                    assessment.pk,
+                    assessment.title,
+                    assessment.status,
+                    version,
+                    question.section,
+                    question.component,
+                    question.slug,
+                    question.text,
+                    status,
+                    "" if level is None else level,
+                    scoring.LEVEL_LABELS.get(level, ""),
+                    statement,
+                    comment,
+                    email or "",
+                    _timestamp(updated_at),
+                ]
+
+
+def answers_csv_response(queryset: QuerySet[Assessment]) -> StreamingHttpResponse:
+    return streaming_csv(
+        ANSWER_HEADER, answer_rows(queryset), export_filename("assessment-answers")
+    )
+
+
+# --- Component scores CSV ---------------------------------------------------------------
+
+
+def component_score_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
+    """One row per component of each assessment, scored by the same rule as the results."""
+    banks = BankIndexes()
+    slugs: dict[int, dict[int, str]] = {}
+    for batch in assessment_batches(queryset, size=ASSESSMENT_BATCH // 2):
+        values: dict[int, dict[str, scoring.AnswerValue]] = {row.pk: {} for row in batch}
+        answers = (
+            Answer.objects.filter(assessment_id__in=list(values))
+            .order_by("assessment_id", "question_id")
+            .values_list("assessment_id", "question_id", "choice_id", "status")
+            .iterator(chunk_size=ITERATOR_CHUNK)
+        )
+        bank_of = {row.pk: row.bank_id for row in batch}
+        for assessment_id, question_id, choice_id, status in answers:
+            bank_id = bank_of[assessment_id]
+            index = banks[bank_id]
+            if bank_id not in slugs:
+                slugs[bank_id] = {pk: info.slug for pk, info in index.questions.items()}
+            slug = slugs[bank_id][question_id]
+            if status == Answer.Status.ANSWERED:
+                values[assessment_id][slug] = scoring.AnswerValue.answered(
+                    index.choices[choice_id][0]
+                )
+            else:
+                values[assessment_id][slug] = scoring.AnswerValue(status)
+        for assessment in batch:
+            index = banks[assessment.bank_id]
+            result = scoring.score_assessment(index.structure.spec, values[assessment.pk])
+            for section in result.sections:
+                for component in section.components:
+                    yield [
+                        assessment.organisation,
+                        assessment.pk,
+                        assessment.title,
+                        assessment.status,
+                        index.bank.version,
+                        _timestamp(assessment.submitted_at),
+                        section.title,
+                        component.title,
+                        "yes" if component.foundation else "no",
+                        "" if component.score is None else scoring.round_score(component.score),
+                        "" if component.level is None else component.level,
+                        component.label or "",
+                        component.answered,
+                        component.total,
+                    ]
+
+
+def component_scores_csv_response(queryset: QuerySet[Assessment]) -> StreamingHttpResponse:
+    return streaming_csv(
+        SCORE_HEADER, component_score_rows(queryset), export_filename("component-scores")
+    )
+
+
+# --- One assessment as JSON -------------------------------------------------------------
+
+
+def assessment_document(assessment: Assessment) -> dict:
+    """results.json's content plus who, what and when: organisation, title, review history."""
+    document = results.results_document(assessment)
+    organisation = assessment.organisation
+    events = assessment.review_events.select_related("actor").order_by("created_at", "id")
+    shared_notes = (
+        ConsultantNote.objects.filter(assessment=assessment, shared=True)
+        .select_related("answer__question")
+        .order_by("created_at", "id")
+    )
+    document.update(
+        {
+            "title": assessment.title,
+            "organisation": {
+                "id": organisation.pk,
+                "name": organisation.name,
+                "sector": organisation.sector,
+                "size": organisation.size,
+            },
+            "created_at": _timestamp(assessment.created_at) or None,
+            "submitted_at": _timestamp(assessment.submitted_at) or None,
+            "reviewed_at": _timestamp(assessment.reviewed_at) or None,
+            "review_summary": assessment.review_summary,
+            "change_request_message": assessment.change_request_message,
+            "review_history": [
+                {
+                    "at": _timestamp(event.created_at),
+                    "from_status": event.from_status,
+                    "to_status": event.to_status,
+                    "by": event.actor.email if event.actor else None,
+                    "message": event.message,
+                }
+                for event in events
+            ],
+            "shared_notes": [
+                {
+                    "at": _timestamp(note.created_at),
+                    "question": note.answer.question.slug if note.answer else None,
+                    "text": note.text,
+                }
+                for note in shared_notes
+            ],
+        }
+    )
+    return document

@@ -1,0 +1,540 @@
+"""The PDF maturity report: HTML templates under templates/assessment/report/, rendered by
+WeasyPrint.
+
+The report shares the result, the roadmap and the SVG charts with the results page
+(``results.results_context``). docs/report.md describes the fonts, the URL fetcher, the
+render-time guard and the cache.
+
+WeasyPrint is imported inside functions only, so the app starts without loading it: it
+costs most of a second and tens of megabytes, and only the report needs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache as memoise
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+from urllib.request import DataHandler, Request
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessment import charts, results, selectors
+from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, ConsultantNote
+from assessment.scoring import LEVEL_LABELS
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "assessment/report/report.html"
+TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "assessment" / "report"
+STYLESHEET = "css/report.css"
+
+# Every URL in the report resolves against this origin. The .invalid top-level domain
+# never resolves (RFC 2606), and the fetcher answers only /static/... under it, from the
+# app's own static files: nothing in a report ever reaches the network or the disk
+# beyond them.
+REPORT_ORIGIN = "https://report.invalid/"
+STATIC_BASE = REPORT_ORIGIN + "static/"
+STATIC_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+MAX_STATIC_BYTES = 5 * 1024 * 1024
+MAX_DATA_URI_CHARS = 2 * 1024 * 1024
+
+# The render-time guard (see docs/report.md): every text a person typed is cut to a
+# fixed length, so the input of a report is bounded by the size of the question bank;
+# and a deadline stops a render that still runs too long.
+RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 20)
+MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
+MAX_SUMMARY_CHARS = 8000
+RUNNING_HEADER_CHARS = 70
+FILENAME_SLUG_CHARS = 60
+
+# Repeated downloads of a report that cannot change are served from the cache.
+CACHE_TIMEOUT_SECONDS = getattr(settings, "REPORT_CACHE_TIMEOUT", 60 * 60 * 24)
+CACHED_STATUSES = (
+    Assessment.Status.SUBMITTED,
+    Assessment.Status.IN_REVIEW,
+    Assessment.Status.REVIEWED,
+)
+
+FONT_STACK = (
+    '"Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic", '
+    '"Noto Color Emoji", sans-serif'
+)
+AUTHOR = "MLOps Maturity Assessment"
+
+LEVEL_SUMMARIES = {
+    0: "Most of the practices asked about are not in place yet, or nobody could say how "
+    "they are done. Machine learning work depends on a few people and would be hard to "
+    "repeat if they were away.",
+    1: "Machine learning work gets done, but by hand and case by case: it depends on the "
+    "people who do it and on what they remember. Results can be produced; repeating them "
+    "exactly is hard.",
+    2: "Work follows documented procedures, code and data are under version control, and "
+    "scripts do the routine steps, but people start and check each step. Results can be "
+    "repeated; they are not yet produced by pipelines.",
+    3: "Work runs in versioned, orchestrated pipelines with CI/CD and tracked artefacts, "
+    "and people approve the key steps. Any model can be rebuilt from its recorded inputs.",
+    4: "Pipelines are triggered automatically, with validation gates, alerts and rollback; "
+    "people handle the exceptions. The practice improves itself with little manual effort.",
+}
+
+
+class ReportError(Exception):
+    """The report could not be produced; the view should answer with a friendly error."""
+
+
+class ReportTimeout(ReportError):
+    """A render ran past its deadline and was stopped."""
+
+
+class FetchRefused(ValueError):
+    """The report asked for a resource it may not have: anything but static files and data:."""
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    pdf: bytes
+    filename: str
+    cached: bool = field(default=False, compare=False)
+
+
+# --- Entry point -------------------------------------------------------------
+
+
+def report_for(assessment: Assessment) -> ReportDocument:
+    """The PDF report of an assessment, from the cache when it cannot have changed."""
+    filename = report_filename(assessment)
+    key = cache_key(assessment)
+    if key is not None:
+        pdf = cache.get(key)
+        if pdf is not None:
+            return ReportDocument(pdf=pdf, filename=filename, cached=True)
+    started = time.perf_counter()
+    pdf = render_pdf(report_html(assessment))
+    logger.info(
+        "report for assessment %s rendered in %.2f s (%d bytes)",
+        assessment.pk,
+        time.perf_counter() - started,
+        len(pdf),
+    )
+    if key is not None:
+        cache.set(key, pdf, CACHE_TIMEOUT_SECONDS)
+    return ReportDocument(pdf=pdf, filename=filename)
+
+
+def report_filename(assessment: Assessment) -> str:
+    """``mlops-maturity-<organisation-slug>-<date>.pdf``; ASCII only, safe in a header."""
+    slug = slugify(assessment.organisation.name)[:FILENAME_SLUG_CHARS].strip("-")
+    day = timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None
+    suffix = "" if day and not _is_provisional(assessment) else "-draft"
+    day = day or timezone.localdate()
+    return f"mlops-maturity-{slug or 'organisation'}-{day.isoformat()}{suffix}.pdf"
+
+
+# --- Cache -------------------------------------------------------------------
+
+
+def cache_key(assessment: Assessment) -> str | None:
+    """None when the report may change without the assessment changing (editable ones).
+
+    The key holds everything the report shows that can change after submission:
+    the assessment's last change and status, the organisation's name, the shared
+    consultant notes, the previous assessment it is compared with and the templates.
+    """
+    if assessment.status not in CACHED_STATUSES:
+        return None
+    notes = list(
+        ConsultantNote.objects.filter(assessment=assessment, shared=True)
+        .order_by("id")
+        .values_list("id", "text")
+    )
+    previous = selectors.previous_submitted_assessment(assessment)
+    parts = (
+        assessment.pk,
+        assessment.status,
+        assessment.updated_at.isoformat(),
+        assessment.organisation.name,
+        assessment.bank.version,
+        assessment.bank.source_hash,
+        notes,
+        (previous.pk, previous.updated_at.isoformat()) if previous else None,
+        _templates_fingerprint(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"assessment-report:{assessment.pk}:{digest}"
+
+
+@memoise
+def _templates_fingerprint() -> str:
+    """A digest of the report's templates and stylesheet, so a deploy invalidates the cache."""
+    digest = hashlib.sha256()
+    paths = sorted(TEMPLATE_DIR.glob("*.html"))
+    stylesheet = finders.find(STYLESHEET)
+    if stylesheet:
+        paths.append(Path(stylesheet))
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- HTML ----------------------------------------------------------------------
+
+
+def report_html(assessment: Assessment) -> str:
+    return render_to_string(TEMPLATE, report_context(assessment))
+
+
+def report_context(assessment: Assessment) -> dict:
+    context = results.results_context(assessment, viewer=AnonymousUser())
+    result = context["result"]
+    structure = context["structure"]
+    answers = context["answers"]
+    shared_notes = [_Note(note) for note in context["shared_notes"]]
+    component_titles = {c.slug: c.title for c in structure.components}
+    scored = [section for section in result.sections if section.score is not None]
+    best = max((section.score for section in scored), default=None)
+    worst = min((section.score for section in scored), default=None)
+    organisation = assessment.organisation.name
+    provisional = _is_provisional(assessment)
+    when = assessment.submitted_at or timezone.now()
+
+    parts = []
+    for number, (section, part) in enumerate(
+        zip(structure.sections, context["sections"], strict=True), start=1
+    ):
+        parts.append(
+            {
+                **part,
+                "number": number,
+                "anchor": f"part-{section.slug}",
+                "intro": section.intro,
+                "heatmap": _svg(
+                    charts.heatmap(
+                        [(row.result.title, row.result.level) for row in part["components"]],
+                        title=f"{section.title}: maturity level of every component",
+                    )
+                ),
+            }
+        )
+
+    return {
+        **context,
+        "title": f"MLOps maturity report: {organisation}",
+        "author": AUTHOR,
+        "organisation": organisation,
+        "running_header": _clip(organisation, RUNNING_HEADER_CHARS),
+        "report_date": timezone.localtime(when),
+        "provisional": provisional,
+        "provisional_mark": _provisional_mark(assessment),
+        "static_base": STATIC_BASE,
+        "font_stack": FONT_STACK,
+        "level_labels": LEVEL_LABELS,
+        "level_scale": list(LEVEL_LABELS.items()),
+        "level_summary": LEVEL_SUMMARIES.get(result.overall.level),
+        "strongest": [s for s in scored if s.score == best] if best != worst else [],
+        "weakest": [s for s in scored if s.score == worst] if best != worst else [],
+        "all_equal": bool(scored) and best == worst,
+        "gate_titles": [component_titles[slug] for slug in result.overall.gate_components],
+        "top_steps": context["roadmap"].top(3),
+        "roadmap_total": len(context["roadmap"].items),
+        "to_find_out": [
+            {"text": item.text, "component": component_titles.get(item.component, "")}
+            for item in context["roadmap"].to_find_out
+        ],
+        "radar": _svg(context["radar"]),
+        "parts": parts,
+        "comparison_rows": _comparison_rows(context) if context["comparison"] else [],
+        "appendix": _appendix(structure, answers, shared_notes),
+        "review_summary": _clip(assessment.review_summary, MAX_SUMMARY_CHARS)
+        if assessment.status == Assessment.Status.REVIEWED
+        else "",
+        "notes": shared_notes,
+    }
+
+
+def _is_provisional(assessment: Assessment) -> bool:
+    return assessment.submitted_at is None or assessment.is_editable
+
+
+def _provisional_mark(assessment: Assessment) -> str:
+    if assessment.status == Assessment.Status.CHANGES_REQUESTED:
+        return "Provisional — changes requested, not resubmitted"
+    return "Provisional — not submitted"
+
+
+def _svg(markup: str) -> str:
+    # The charts name a generic family; the report names its own so that the charts
+    # use the same typeface as the text around them.
+    return markup.replace('font-family="sans-serif"', f"font-family='{FONT_STACK}'", 1)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+class _Note:
+    """A shared consultant note, with its text cut to the stored maximum."""
+
+    def __init__(self, note: ConsultantNote):
+        self.text = _clip(note.text, MAX_COMMENT_CHARS)
+        self.answer_id = note.answer_id
+        self.question = note.answer.question.text if note.answer_id else ""
+        self.created_at = note.created_at
+        self.author = (note.author.get_full_name() or "Your reviewer") if note.author else ""
+
+
+def _comparison_rows(context: dict) -> list[dict]:
+    rows = []
+    for part in context["sections"]:
+        section = part["result"]
+        changed = [
+            row
+            for row in part["components"]
+            if row.change is not None
+            and row.change != 0
+            or (row.previous_level is None) != (row.result.level is None)
+        ]
+        rows.append(
+            {
+                "title": section.title,
+                "level": section.level,
+                "label": section.label,
+                "previous_level": part["previous_level"],
+                "previous_label": part["previous_label"],
+                "change": part["change"],
+                "up": [row for row in changed if row.change and row.change > 0],
+                "down": [row for row in changed if row.change and row.change < 0],
+            }
+        )
+    return rows
+
+
+def _appendix(structure, answers: dict[int, Answer], notes: list[_Note]) -> list[dict]:
+    notes_by_answer: dict[int, list[_Note]] = {}
+    for note in notes:
+        if note.answer_id:
+            notes_by_answer.setdefault(note.answer_id, []).append(note)
+    sections = []
+    for section_number, section in enumerate(structure.sections, start=1):
+        components = []
+        question_number = 0
+        for component in section.components_list:
+            questions = []
+            for question in component.questions_list:
+                question_number += 1
+                answer = answers.get(question.pk)
+                questions.append(
+                    {
+                        "number": f"{section_number}.{question_number}",
+                        "text": question.text,
+                        "status": answer.status if answer else "unanswered",
+                        "level": answer.choice.level if answer and answer.choice else None,
+                        "label": LEVEL_LABELS[answer.choice.level]
+                        if answer and answer.choice
+                        else None,
+                        "statement": answer.choice.statement if answer and answer.choice else "",
+                        "comment": _clip(answer.comment, MAX_COMMENT_CHARS) if answer else "",
+                        "notes": notes_by_answer.get(answer.pk, []) if answer else [],
+                    }
+                )
+            components.append({"title": component.title, "questions": questions})
+        sections.append(
+            {
+                "number": section_number,
+                "title": section.title,
+                "anchor": f"appendix-{section.slug}",
+                "components": components,
+            }
+        )
+    return sections
+
+
+# --- URL fetcher -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resource:
+    url: str
+    body: bytes
+    content_type: str
+
+
+def fetch_resource(url: str) -> Resource:
+    """The only resources a report may load: the app's static files and data: URIs.
+
+    Raises FetchRefused for everything else: file://, any other http(s) host (loopback,
+    cloud metadata addresses, the internet), other schemes, and static paths that try to
+    leave the static directories.
+    """
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return _data_resource(url)
+    if scheme == "https":
+        return Resource(url, *_static_file(url))
+    raise FetchRefused(f"Refused to fetch {url[:200]!r}: only static files and data: URIs")
+
+
+def _data_resource(url: str) -> Resource:
+    if len(url) > MAX_DATA_URI_CHARS:
+        raise FetchRefused("Refused a data: URI larger than the limit")
+    try:
+        response = DataHandler().data_open(Request(url))
+    except Exception as error:  # malformed data: URI
+        raise FetchRefused(f"Malformed data: URI: {error}") from None
+    return Resource(url, response.read(), response.headers.get_content_type())
+
+
+def _static_file(url: str) -> tuple[bytes, str]:
+    refused = FetchRefused(f"Refused to fetch {url[:200]!r}: not one of the app's static files")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise refused from None
+    origin = urlsplit(REPORT_ORIGIN)
+    if (
+        parts.scheme != "https"
+        or parts.netloc != origin.netloc  # no other host, no user@, no port
+        or port is not None
+        or parts.query
+        or not parts.path.startswith("/static/")
+    ):
+        raise refused
+    relative = unquote(parts.path.removeprefix("/static/"))
+    segments = relative.split("/")
+    if (
+        not relative
+        or "\\" in relative
+        or "\0" in relative
+        or any(segment in ("", ".", "..") for segment in segments)
+    ):
+        raise refused
+    content_type = STATIC_TYPES.get(PurePosixPath(relative).suffix.lower())
+    if content_type is None:
+        raise refused
+    found = finders.find(relative)  # joins safely under each static directory
+    if not found:
+        raise refused
+    path = Path(found).resolve()
+    if not any(path.is_relative_to(root) for root in _static_roots()) or not path.is_file():
+        raise refused  # e.g. a symbolic link out of the static directories
+    if path.stat().st_size > MAX_STATIC_BYTES:
+        raise refused
+    return path.read_bytes(), content_type
+
+
+def _static_roots() -> list[Path]:
+    roots = []
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                roots.append(Path(location).resolve())
+    return roots
+
+
+def url_fetcher():
+    """A WeasyPrint URLFetcher that answers through fetch_resource and nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            resource = fetch_resource(url)
+            return URLFetcherResponse(
+                resource.url, resource.body, {"Content-Type": resource.content_type}
+            )
+
+        def open(self, url, data=None, timeout=None):
+            return self.fetch(getattr(url, "full_url", url))
+
+    # No handlers: even the urllib machinery it inherits cannot open anything.
+    fetcher = StaticOnlyFetcher(timeout=1, allow_redirects=False)
+    fetcher.handlers = []
+    fetcher.handle_open = {}
+    return fetcher
+
+
+# --- Rendering ---------------------------------------------------------------
+
+
+def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
+    """Render report HTML to a tagged PDF (PDF/UA-1), within a deadline."""
+    from weasyprint import HTML
+
+    with _deadline(RENDER_TIMEOUT_SECONDS if timeout is None else timeout):
+        document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=url_fetcher()).render(
+            pdf_variant="pdf/ua-1"
+        )
+        _check_deadline()
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+# WeasyPrint has no way to cancel a render, but it reports progress on the
+# "weasyprint.progress" logger at each step and for every page it lays out. A filter on
+# that logger checks the deadline of the render running in its thread and stops it by
+# raising. The progress messages themselves are dropped, as they were before (the
+# logger's level was below INFO's threshold by default).
+_local = threading.local()
+
+
+class _DeadlineFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        _check_deadline()
+        return False
+
+
+_filter_lock = threading.Lock()
+_filter: _DeadlineFilter | None = None
+
+
+def _install_deadline_filter() -> None:
+    global _filter
+    with _filter_lock:
+        if _filter is None:
+            progress = logging.getLogger("weasyprint.progress")
+            _filter = _DeadlineFilter()
+            progress.addFilter(_filter)
+            progress.setLevel(logging.INFO)
+
+
+def _check_deadline() -> None:
+    deadline = getattr(_local, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise ReportTimeout("The report took too long to render and was stopped.")
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    _install_deadline_filter()
+    previous = getattr(_local, "deadline", None)
+    _local.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _local.deadline = previous
