@@ -91,13 +91,7 @@ class SignupForm(PasswordFieldsMixin):
     ]
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(username=email).exists():
-            raise forms.ValidationError(
-                "This email cannot be used to sign up. If you already have an account, log in "
-                "or reset your password; if a colleague invited you, use their invitation link."
-            )
-        return email
+        return normalise_email(self.cleaned_data["email"])
 
 
 class InvitationForm(forms.Form):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -63,8 +64,29 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+class SignupConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """One-time links that confirm a sign-up; confirming (activating) voids the link."""
+
+    key_salt = "assessment.services.SignupConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+signup_tokens = SignupConfirmationTokenGenerator()
+
+
+@dataclass(frozen=True)
+class SignupOutcome:
+    user: object
+    # "created": a new organisation waits for its owner to confirm the email address;
+    # "pending": that address signed up before and has not confirmed yet;
+    # "existing": the address already has an account.
+    kind: str
+
+
 @transaction.atomic
-def create_organisation_with_owner(
+def sign_up(
     *,
     email: str,
     password: str,
@@ -73,8 +95,18 @@ def create_organisation_with_owner(
     organisation_name: str,
     sector: str,
     size: str,
-):
+) -> SignupOutcome:
+    """Create an organisation with its owner, inactive until the email address is confirmed.
+
+    An address that already has an account gets no second one; the caller emails its owner
+    instead, and shows every visitor the same page, so sign-up does not reveal who has an
+    account.
+    """
     email = normalise_email(email)
+    existing = get_user_model().objects.filter(username=email).first()
+    if existing is not None:
+        pending = not existing.is_active and existing.last_login is None
+        return SignupOutcome(user=existing, kind="pending" if pending else "existing")
     organisation = Organisation.objects.create(
         name=organisation_name.strip(), sector=sector, size=size
     )
@@ -84,9 +116,15 @@ def create_organisation_with_owner(
         password=password,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
+        is_active=False,
     )
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
-    return user
+    return SignupOutcome(user=user, kind="created")
+
+
+def confirm_sign_up(*, user) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
 
 
 def invitation_token_hash(token: str) -> str:

@@ -7,6 +7,8 @@ from assessment.throttle import throttle_posts
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path(
         "login/",
         auth_views.LoginView.as_view(

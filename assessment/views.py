@@ -4,13 +4,17 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessment import forms, results, selectors, services
@@ -88,7 +92,7 @@ def signup(request):
     form = forms.SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.create_organisation_with_owner(
+        outcome = services.sign_up(
             email=data["email"],
             password=data["password1"],
             first_name=data["first_name"],
@@ -97,10 +101,60 @@ def signup(request):
             sector=data["sector"],
             size=data["size"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome! {data['organisation_name']} is set up.")
-        return redirect("dashboard")
+        send_signup_email(request, outcome)
+        request.session["signup_email"] = data["email"]
+        return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def send_signup_email(request, outcome: services.SignupOutcome) -> None:
+    user = outcome.user
+    if outcome.kind == "existing":
+        subject = "You already have an MLOps Maturity Assessment account"
+        body = render_to_string(
+            "registration/signup_existing_email.txt",
+            {
+                "login_url": request.build_absolute_uri(reverse("login")),
+                "reset_url": request.build_absolute_uri(reverse("password_reset")),
+            },
+        )
+    else:
+        subject = "Confirm your email to start your MLOps maturity assessment"
+        link = reverse(
+            "signup_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                services.signup_tokens.make_token(user),
+            ],
+        )
+        body = render_to_string(
+            "registration/signup_confirm_email.txt",
+            {"user": user, "link": request.build_absolute_uri(link)},
+        )
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+
+
+@require_safe
+def signup_sent(request):
+    return render(
+        request, "registration/signup_sent.html", {"email": request.session.get("signup_email")}
+    )
+
+
+@GET_AND_POST
+def signup_confirm(request, uidb64: str, token: str):
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not services.signup_tokens.check_token(user, token):
+        return render(request, "registration/signup_confirm_invalid.html", status=404)
+    if request.method == "POST":
+        services.confirm_sign_up(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome! {user.membership.organisation.name} is set up.")
+        return redirect("dashboard")
+    return render(request, "registration/signup_confirm.html", {"confirming": user})
 
 
 @require_safe

@@ -5,9 +5,18 @@ Organisation B (Birch Robotics): carol (owner).
 """
 
 import pytest
+from django.core.cache import cache
 
 from assessment.models import Membership
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters and cached reports live in the cache: no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -52,3 +61,20 @@ def assessment_a(org_a, bank, alice):
 @pytest.fixture
 def assessment_b(org_b, bank, carol):
     return factories.make_assessment(organisation=org_b, bank=bank, created_by=carol)
+
+
+@pytest.fixture
+def consultant(db):
+    """A staff user in the Consultants group (created by migration 0003), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = factories.make_user("consultant@review.example", first_name="Morgan", is_staff=True)
+    user.groups.add(Group.objects.get(name="Consultants"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user(
+        "admin@review.example", first_name="Alex", is_staff=True, is_superuser=True
+    )

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
@@ -15,13 +14,6 @@ from assessment.models import Answer, Assessment, Membership, Organisation, Ques
 from tests import factories
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def clear_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):

@@ -20,14 +20,57 @@ SIGNUP = {
 }
 
 
+def confirmation_link() -> str:
+    return re.search(r"http://testserver(/signup/confirm/\S+/)", mail.outbox[-1].body).group(1)
+
+
 @pytest.mark.django_db
-def test_signing_up_creates_the_organisation_with_its_owner_and_logs_in(client):
+def test_signing_up_creates_the_organisation_once_the_email_is_confirmed(client):
     response = client.post(reverse("signup"), SIGNUP)
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("signup_sent")
+    assert "dana@fbi.example" in client.get(reverse("signup_sent")).content.decode()
     user = User.objects.get(email="dana@fbi.example")
+    assert not user.is_active
     assert user.membership.role == Membership.Role.OWNER
     assert user.membership.organisation.name == "X Files Analytics"
+    assert mail.outbox[0].to == ["dana@fbi.example"]
+
+    link = confirmation_link()
+    assert "X Files Analytics" in client.get(link).content.decode()
+    assert not User.objects.get(pk=user.pk).is_active  # a GET (a link scanner) confirms nothing
+    response = client.post(link)
+    assert response["Location"] == reverse("dashboard")
+    assert User.objects.get(pk=user.pk).is_active
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_confirmation_link_works_once(client):
+    client.post(reverse("signup"), SIGNUP)
+    link = confirmation_link()
+    client.post(link)
+    client.logout()
+    response = client.post(link)
+    assert response.status_code == 404
+    assert "does not work" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_tampered_confirmation_link_is_refused(client):
+    client.post(reverse("signup"), SIGNUP)
+    assert client.post(confirmation_link()[:-3] + "xx/").status_code == 404
+    assert client.get("/signup/confirm/bm9wZQ/abc-def/").status_code == 404
+    assert not User.objects.get(email="dana@fbi.example").is_active
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_account_cannot_log_in(client):
+    client.post(reverse("signup"), SIGNUP)
+    response = client.post(
+        reverse("login"), {"username": "dana@fbi.example", "password": SIGNUP["password1"]}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
@@ -51,10 +94,24 @@ def test_sign_up_errors_are_shown_and_create_nothing(client, change, field_error
 
 
 @pytest.mark.django_db
-def test_signing_up_with_a_taken_email_says_what_to_do_instead(client, alice):
+def test_signing_up_with_a_taken_email_looks_the_same_and_tells_the_owner_by_email(client, alice):
     response = client.post(reverse("signup"), {**SIGNUP, "email": "ALICE@acme.example"})
-    assert "log in or reset your password" in response.content.decode()
+    assert response["Location"] == reverse("signup_sent")
     assert User.objects.count() == 1
+    assert Organisation.objects.count() == 1
+    assert mail.outbox[0].to == ["alice@acme.example"]
+    assert "You already have an account" in mail.outbox[0].body
+    assert "/signup/confirm/" not in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_signing_up_again_before_confirming_sends_a_new_link(client):
+    client.post(reverse("signup"), SIGNUP)
+    client.post(reverse("signup"), {**SIGNUP, "organisation_name": "Other name"})
+    assert User.objects.count() == 1
+    assert "/signup/confirm/" in mail.outbox[1].body
+    client.post(confirmation_link())
+    assert User.objects.get().is_active
 
 
 @pytest.mark.django_db

@@ -44,6 +44,10 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     page.select_option("#id_size", "small")
     screenshot(page, "signup")
     page.click("main button[type=submit]")
+    assert page.locator("h1").inner_text() == "Check your email"
+    confirmation = re.search(r"https?://[^/]+(/signup/confirm/\S+/)", mail.outbox[-1].body)[1]
+    page.goto(confirmation)
+    page.click("text=Confirm and start")
     assert page.locator("h1").inner_text() == "FieldSense Agritech"
 
     page.click("nav >> text=Team")
