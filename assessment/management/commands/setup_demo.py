@@ -1,13 +1,20 @@
+import random
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessment.models import Membership, Organisation
+from assessment import selectors, services
+from assessment.models import Answer, Membership, Organisation
 
 DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105 — printed for local demos only
 CONSULTANTS_GROUP = "Consultants"
+DEMO_COMMENTS = {
+    1: "Done by hand by our lead data scientist when needed.",
+    3: "Runs in our Airflow pipeline; a person approves the release.",
+}
 
 
 class Command(BaseCommand):
@@ -43,6 +50,7 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(
                     user=user, defaults={"organisation": organisation, "role": kind["role"]}
                 )
+        self.ensure_demo_assessment(organisation)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _, kind in accounts:
             role = (
@@ -53,6 +61,34 @@ class Command(BaseCommand):
                 else f"respondent at {organisation.name}"
             )
             self.stdout.write(f"  {email:28} {role}")
+
+    def ensure_demo_assessment(self, organisation: Organisation) -> None:
+        """A submitted assessment, so results, the report and the review can be tried at once."""
+        bank = selectors.current_bank()
+        if bank is None or organisation.assessments.exists():
+            return
+        respondent = organisation.memberships.get(role=Membership.Role.OWNER).user
+        assessment = services.start_assessment(
+            organisation=organisation, user=respondent, bank=bank, title="MLOps maturity 2025"
+        ).assessment
+        structure = selectors.bank_structure(bank)
+        # A fixed seed gives every demo the same, plausible spread of levels.
+        generator = random.Random(2025)  # noqa: S311 — demo data, not security
+        submissions = []
+        for question in structure.questions:
+            level = generator.choice((1, 1, 2, 2, 2, 3, 3, 4))
+            choice = next(c for c in question.choices_list if c.level == level)
+            submissions.append(
+                services.AnswerSubmission(
+                    question=question,
+                    status=Answer.Status.ANSWERED,
+                    choice=choice,
+                    comment=DEMO_COMMENTS.get(level, ""),
+                    seen_revision=0,
+                )
+            )
+        services.save_answers(assessment=assessment, user=respondent, submissions=submissions)
+        services.submit_assessment(assessment=assessment, user=respondent)
 
     def ensure_user(self, email: str, first_name: str, kind: dict):
         User = get_user_model()
