@@ -157,19 +157,26 @@ def signup_confirm(request, uidb64: str, token: str):
     return render(request, "registration/signup_confirm.html", {"confirming": user})
 
 
-@require_safe
-@member_required
-def dashboard(request):
-    organisation = selectors.get_organisation_for_user(request.user)
+def render_dashboard(request, organisation, form, *, status: int = 200):
     return render(
         request,
         "assessment/dashboard.html",
         {
             "organisation": organisation,
             "assessments": selectors.dashboard_assessments(organisation),
-            "form": forms.NewAssessmentForm(organisation=organisation),
+            "form": form,
             "bank": selectors.current_bank(),
         },
+        status=status,
+    )
+
+
+@require_safe
+@member_required
+def dashboard(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    return render_dashboard(
+        request, organisation, forms.NewAssessmentForm(organisation=organisation)
     )
 
 
@@ -183,17 +190,7 @@ def assessment_start(request):
         messages.error(request, "No questionnaire is published yet. Please try again later.")
         return redirect("dashboard")
     if not form.is_valid():
-        return render(
-            request,
-            "assessment/dashboard.html",
-            {
-                "organisation": organisation,
-                "assessments": selectors.dashboard_assessments(organisation),
-                "form": form,
-                "bank": bank,
-            },
-            status=400,
-        )
+        return render_dashboard(request, organisation, form, status=400)
     outcome = services.start_assessment(
         organisation=organisation,
         user=request.user,
@@ -208,10 +205,7 @@ def assessment_start(request):
     return redirect("assessment_overview", assessment_id=outcome.assessment.pk)
 
 
-@require_safe
-@member_required
-def members(request):
-    organisation = selectors.get_organisation_for_user(request.user)
+def render_members(request, organisation, form, *, status: int = 200):
     return render(
         request,
         "assessment/members.html",
@@ -219,9 +213,17 @@ def members(request):
             "organisation": organisation,
             "memberships": organisation.memberships.select_related("user").order_by("joined_at"),
             "invitations": selectors.open_invitations(organisation),
-            "form": forms.InvitationForm(organisation=organisation),
+            "form": form,
         },
+        status=status,
     )
+
+
+@require_safe
+@member_required
+def members(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    return render_members(request, organisation, forms.InvitationForm(organisation=organisation))
 
 
 @require_POST
@@ -231,17 +233,7 @@ def invite(request):
     organisation = selectors.get_organisation_for_user(request.user)
     form = forms.InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
-        return render(
-            request,
-            "assessment/members.html",
-            {
-                "organisation": organisation,
-                "memberships": organisation.memberships.select_related("user"),
-                "invitations": selectors.open_invitations(organisation),
-                "form": form,
-            },
-            status=400,
-        )
+        return render_members(request, organisation, form, status=400)
     invitation, token = services.invite_member(
         organisation=organisation, email=form.cleaned_data["email"], invited_by=request.user
     )
