@@ -4,12 +4,33 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.mail.message import sanitize_address
 
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
 from assessment.services import AnswerSubmission, normalise_email
 
 NOT_APPLICABLE = "na"
 DONT_KNOW = "dk"
+
+
+EMAIL_MAX_LENGTH = 150  # the length of a username, which is the email address
+
+
+def deliverable_email(raw: str) -> str:
+    """The address as stored, checked to fit the username column and to be sendable."""
+    email = normalise_email(raw)
+    # Lower-casing can lengthen an address (İ becomes two characters).
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise forms.ValidationError(
+            f"Email addresses can be at most {EMAIL_MAX_LENGTH} characters long."
+        )
+    try:
+        sanitize_address(email, "utf-8")
+    except (UnicodeError, ValueError):
+        raise forms.ValidationError(
+            "Mail cannot be sent to this address. Please check it."
+        ) from None
+    return email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -91,7 +112,7 @@ class SignupForm(PasswordFieldsMixin):
     ]
 
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        return deliverable_email(self.cleaned_data["email"])
 
 
 class InvitationForm(forms.Form):
@@ -102,7 +123,7 @@ class InvitationForm(forms.Form):
         self.organisation = organisation
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
+        email = deliverable_email(self.cleaned_data["email"])
         if User.objects.filter(username=email, membership__organisation=self.organisation).exists():
             raise forms.ValidationError("This person is already a member of your organisation.")
         return email

@@ -26,6 +26,11 @@ GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 PENDING_POST_KEY = "pending-post:"
 
 
+def posted(request):
+    """The POST data to bind a form to; an empty POST still gets its "required" errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def member_required(view):
     """Log in, and belong to an organisation: consultants and admins are sent to the admin."""
 
@@ -89,7 +94,7 @@ def home(request):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = forms.SignupForm(request.POST or None)
+    form = forms.SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = services.sign_up(
@@ -277,7 +282,7 @@ def accept_invitation(request, token: str):
             "registration/accept_invitation.html",
             {"invitation": invitation, "can_join": can_join, "existing_account": True},
         )
-    form = forms.AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = forms.AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
@@ -530,7 +535,7 @@ def organisation_export(request):
 @owner_required
 def organisation_delete(request):
     organisation = selectors.get_organisation_for_user(request.user)
-    form = forms.DeleteOrganisationForm(request.POST or None, organisation=organisation)
+    form = forms.DeleteOrganisationForm(posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         services.delete_organisation(organisation=organisation, requested_by=request.user)
         logout(request)
