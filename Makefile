@@ -41,8 +41,10 @@ format: install
 e2e: install
 	DEBUG=false $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+# Every page type at desktop and phone width, written to screenshots/ (ignored by git).
 screenshots: install
-	DEBUG=false SCREENSHOTS_DIR=screenshots $(BIN)/pytest tests/e2e -k screenshots $(PYTEST_ARGS)
+	[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+	DEBUG=false SCREENSHOTS_DIR=screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
