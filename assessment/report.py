@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from urllib.request import DataHandler, Request
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -65,13 +64,16 @@ MAX_DATA_URI_CHARS = 2 * 1024 * 1024
 # The render-time guard (see docs/report.md): every text a person typed is cut to a
 # fixed length, so the input of a report is bounded by the size of the question bank;
 # and a deadline stops a render that still runs too long.
-RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 20)
+RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 30)
 MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
 MAX_SUMMARY_CHARS = 8000
-RUNNING_HEADER_CHARS = 70
+RUNNING_HEADER_CHARS = 45
 FILENAME_SLUG_CHARS = 60
 
-# Repeated downloads of a report that cannot change are served from the cache.
+# Repeated downloads of a report that cannot change are served from the cache: the
+# "reports" cache when settings.CACHES defines one (to bound its size apart from the
+# rest), else the default cache.
+CACHE_ALIAS = "reports"
 CACHE_TIMEOUT_SECONDS = getattr(settings, "REPORT_CACHE_TIMEOUT", 60 * 60 * 24)
 CACHED_STATUSES = (
     Assessment.Status.SUBMITTED,
@@ -79,10 +81,11 @@ CACHED_STATUSES = (
     Assessment.Status.REVIEWED,
 )
 
-FONT_STACK = (
-    '"Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic", '
-    '"Noto Color Emoji", sans-serif'
-)
+# "Noto Color Emoji" is deliberately not named: named in a stack, Pango draws digits
+# with its bitmap glyphs (0-9 are emoji keycap bases). Fontconfig falls back to it for
+# real emoji anyway. See docs/report.md.
+# Arabic before DejaVu Sans, which has Arabic glyphs of its own that read less well.
+FONT_STACK = '"Noto Sans", "Noto Sans Arabic", "DejaVu Sans", "Noto Sans CJK SC", sans-serif'
 AUTHOR = "MLOps Maturity Assessment"
 
 LEVEL_SUMMARIES = {
@@ -128,6 +131,7 @@ def report_for(assessment: Assessment) -> ReportDocument:
     """The PDF report of an assessment, from the cache when it cannot have changed."""
     filename = report_filename(assessment)
     key = cache_key(assessment)
+    cache = report_cache()
     if key is not None:
         pdf = cache.get(key)
         if pdf is not None:
@@ -147,7 +151,9 @@ def report_for(assessment: Assessment) -> ReportDocument:
 
 def report_filename(assessment: Assessment) -> str:
     """``mlops-maturity-<organisation-slug>-<date>.pdf``; ASCII only, safe in a header."""
-    slug = slugify(assessment.organisation.name)[:FILENAME_SLUG_CHARS].strip("-")
+    slug = slugify(assessment.organisation.name)
+    if len(slug) > FILENAME_SLUG_CHARS:  # cut at a word
+        slug = slug[: FILENAME_SLUG_CHARS + 1].rsplit("-", 1)[0]
     day = timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None
     suffix = "" if day and not _is_provisional(assessment) else "-draft"
     day = day or timezone.localdate()
@@ -155,6 +161,10 @@ def report_filename(assessment: Assessment) -> str:
 
 
 # --- Cache -------------------------------------------------------------------
+
+
+def report_cache():
+    return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
 
 
 def cache_key(assessment: Assessment) -> str | None:
@@ -174,7 +184,7 @@ def cache_key(assessment: Assessment) -> str | None:
     previous = selectors.previous_submitted_assessment(assessment)
     parts = (
         assessment.pk,
-        assessment.status,
+        str(assessment.status),  # a TextChoices member and its value must key alike
         assessment.updated_at.isoformat(),
         assessment.organisation.name,
         assessment.bank.version,
@@ -267,6 +277,8 @@ def report_context(assessment: Assessment) -> dict:
         "radar": _svg(context["radar"]),
         "parts": parts,
         "comparison_rows": _comparison_rows(context) if context["comparison"] else [],
+        "component_changes": _component_changes(context) if context["comparison"] else [],
+        "overall_change": _overall_change(context) if context["comparison"] else None,
         "appendix": _appendix(structure, answers, shared_notes),
         "review_summary": _clip(assessment.review_summary, MAX_SUMMARY_CHARS)
         if assessment.status == Assessment.Status.REVIEWED
@@ -310,29 +322,39 @@ class _Note:
 
 
 def _comparison_rows(context: dict) -> list[dict]:
+    previous = context["comparison"].result
     rows = []
     for part in context["sections"]:
         section = part["result"]
-        changed = [
-            row
-            for row in part["components"]
-            if row.change is not None
-            and row.change != 0
-            or (row.previous_level is None) != (row.result.level is None)
-        ]
+        try:
+            previous_score = previous.section(section.slug).score
+        except KeyError:  # not in the previous assessment's bank
+            previous_score = None
         rows.append(
             {
                 "title": section.title,
                 "level": section.level,
                 "label": section.label,
+                "score": section.score,
                 "previous_level": part["previous_level"],
                 "previous_label": part["previous_label"],
+                "previous_score": previous_score,
                 "change": part["change"],
-                "up": [row for row in changed if row.change and row.change > 0],
-                "down": [row for row in changed if row.change and row.change < 0],
             }
         )
     return rows
+
+
+def _component_changes(context: dict) -> list:
+    """Components whose level went up (biggest first), then those that went down."""
+    rows = [row for part in context["sections"] for row in part["components"] if row.change]
+    return sorted(rows, key=lambda row: (row.change < 0, -abs(row.change)))
+
+
+def _overall_change(context: dict) -> int | None:
+    now = context["result"].overall.level
+    before = context["comparison"].result.overall.level
+    return None if now is None or before is None else now - before
 
 
 def _appendix(structure, answers: dict[int, Answer], notes: list[_Note]) -> list[dict]:
@@ -404,7 +426,7 @@ def _data_resource(url: str) -> Resource:
     if len(url) > MAX_DATA_URI_CHARS:
         raise FetchRefused("Refused a data: URI larger than the limit")
     try:
-        response = DataHandler().data_open(Request(url))
+        response = DataHandler().data_open(Request(url))  # noqa: S310 - data: only
     except Exception as error:  # malformed data: URI
         raise FetchRefused(f"Malformed data: URI: {error}") from None
     return Resource(url, response.read(), response.headers.get_content_type())
@@ -483,24 +505,38 @@ def url_fetcher():
 # --- Rendering ---------------------------------------------------------------
 
 
+# Tagged PDF for accessibility: PDF/UA-1 turns on WeasyPrint's pdf_tags (a structure
+# tree from the HTML: headings, lists, tables, figures) and declares the conformance.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str, *, timeout: float | None = None) -> bytes:
-    """Render report HTML to a tagged PDF (PDF/UA-1), within a deadline."""
-    from weasyprint import HTML
+    """Render report HTML to a tagged PDF, stopping with ReportTimeout past the deadline."""
+    # Imported before the deadline starts: WeasyPrint logs progress while importing (it
+    # parses its own stylesheets), and an import stopped halfway would break it for good.
+    import weasyprint  # noqa: F401
 
     with _deadline(RENDER_TIMEOUT_SECONDS if timeout is None else timeout):
-        document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=url_fetcher()).render(
-            pdf_variant="pdf/ua-1"
-        )
+        document = layout(html)
         _check_deadline()
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def layout(html: str):
+    """Lay report HTML out in pages (a weasyprint Document); only our fetcher loads URLs."""
+    from weasyprint import HTML
+
+    source = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=url_fetcher())
+    return source.render(pdf_variant=PDF_VARIANT)
 
 
 # WeasyPrint has no way to cancel a render, but it reports progress on the
 # "weasyprint.progress" logger at each step and for every page it lays out. A filter on
-# that logger checks the deadline of the render running in its thread and stops it by
-# raising. The progress messages themselves are dropped, as they were before (the
-# logger's level was below INFO's threshold by default).
+# that logger checks the deadline of the render running in the current thread and stops
+# it by raising, which WeasyPrint does not catch. The filter drops the progress messages
+# themselves: dozens per report, noise in the application's logs.
 _local = threading.local()
+_clock = time.monotonic
 
 
 class _DeadlineFilter(logging.Filter):
@@ -525,7 +561,7 @@ def _install_deadline_filter() -> None:
 
 def _check_deadline() -> None:
     deadline = getattr(_local, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is not None and _clock() > deadline:
         raise ReportTimeout("The report took too long to render and was stopped.")
 
 
@@ -533,7 +569,7 @@ def _check_deadline() -> None:
 def _deadline(seconds: float) -> Iterator[None]:
     _install_deadline_filter()
     previous = getattr(_local, "deadline", None)
-    _local.deadline = time.monotonic() + seconds
+    _local.deadline = _clock() + seconds
     try:
         yield
     finally:

@@ -480,7 +480,23 @@ def report_pdf(request, assessment_id: int):
     # Imported here so that WeasyPrint loads only when the first report is asked for.
     from assessment import report
 
-    document = report.report_for(assessment)
+    try:
+        document = report.report_for(assessment)
+    except report.ReportError:
+        logger.exception("report for assessment %s could not be rendered", assessment.pk)
+        response = render(
+            request,
+            "_error.html",
+            {
+                "code": 503,
+                "heading": "The report is not ready",
+                "explanation": "Preparing this report took too long. Please try again in a "
+                "minute; your results page shows the same figures meanwhile.",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "60"
+        return response
     response = HttpResponse(document.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response

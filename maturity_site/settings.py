@@ -156,6 +156,11 @@ DEFAULT_FROM_EMAIL = (
     env_secret("DEFAULT_FROM_EMAIL") or "MLOps Maturity Assessment <noreply@localhost>"
 )
 
+# PDF reports: a render that takes longer is abandoned (the worker is never held longer);
+# rendered reports of submitted assessments are cached for repeated downloads.
+REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", default=30, minimum=1)
+REPORT_CACHE_TIMEOUT = env_int("REPORT_CACHE_TIMEOUT", default=60 * 60 * 24, minimum=0)
+
 # Security headers. HTTPS settings default on in production; a deployment behind a proxy
 # that terminates TLS sets SECURE_PROXY_SSL_HEADER through PROXY_SSL_HEADER=true.
 HTTPS = env_bool("HTTPS", default=not (DEBUG or TESTING))
