@@ -9,6 +9,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from assessment import roadmap, scoring
+from assessment.roles import CONSULTANTS_GROUP
 from assessment.models import (
     Answer,
     Assessment,
@@ -20,8 +21,6 @@ from assessment.models import (
     QuestionBank,
     Section,
 )
-
-CONSULTANTS_GROUP = "Consultants"
 
 
 def get_membership(user) -> Membership | None:

@@ -11,6 +11,12 @@ from assessment.models import Membership
 from tests import factories
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their live server needs real transactions, and the flush after
+    each of them would empty tables that other tests expect the migrations to have filled."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttle counters and cached reports live in the cache: no test sees another's."""
@@ -65,11 +71,11 @@ def assessment_b(org_b, bank, carol):
 
 @pytest.fixture
 def consultant(db):
-    """A staff user in the Consultants group (created by migration 0003), not a superuser."""
-    from django.contrib.auth.models import Group
+    """A staff user in the Consultants group, not a superuser."""
+    from assessment.roles import consultants_group
 
     user = factories.make_user("consultant@review.example", first_name="Morgan", is_staff=True)
-    user.groups.add(Group.objects.get(name="Consultants"))
+    user.groups.add(consultants_group())
     return user
 
 

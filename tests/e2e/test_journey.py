@@ -11,7 +11,7 @@ from assessment.models import Answer, Assessment
 from tests import factories
 from tests.e2e.conftest import horizontal_overflow, log_in, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "pipelines-in-production-42"
 
 
@@ -29,7 +29,7 @@ def answer_section(page, level: int) -> None:
 
 
 def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_report(
-    transactional_db, bank, page, new_page
+    bank, page, new_page
 ):
     page.goto("/")
     screenshot(page, "home")
@@ -112,7 +112,7 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
 
 
 @pytest.fixture
-def respondent(transactional_db, org_a, alice, bank):
+def respondent(org_a, alice, bank):
     return factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
 
 
@@ -145,7 +145,7 @@ def test_a_section_can_be_completed_with_the_keyboard_alone(respondent, page):
 
 
 @pytest.mark.parametrize("path", ["/", "/signup/", "/login/", "/password-reset/"])
-def test_nothing_overflows_a_phone_screen_before_logging_in(transactional_db, bank, new_page, path):
+def test_nothing_overflows_a_phone_screen_before_logging_in(bank, new_page, path):
     page = new_page(width=390)
     page.goto(path)
     assert horizontal_overflow(page) == []

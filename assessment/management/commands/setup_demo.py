@@ -2,15 +2,14 @@ import random
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessment import selectors, services
 from assessment.models import Answer, Membership, Organisation
+from assessment.roles import consultants_group
 
 DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105 — printed for local demos only
-CONSULTANTS_GROUP = "Consultants"
 DEMO_COMMENTS = {
     1: "Done by hand by our lead data scientist when needed.",
     3: "Runs in our Airflow pipeline; a person approves the release.",
@@ -100,5 +99,5 @@ class Command(BaseCommand):
         user.is_superuser = bool(kind.get("superuser"))
         user.save()
         if kind.get("consultant"):
-            user.groups.add(Group.objects.get(name=CONSULTANTS_GROUP))
+            user.groups.add(consultants_group())
         return user
