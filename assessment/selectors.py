@@ -9,7 +9,6 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from assessment import roadmap, scoring
-from assessment.roles import CONSULTANTS_GROUP
 from assessment.models import (
     Answer,
     Assessment,
@@ -21,6 +20,7 @@ from assessment.models import (
     QuestionBank,
     Section,
 )
+from assessment.roles import CONSULTANTS_GROUP
 
 
 def get_membership(user) -> Membership | None:
