@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BANK ?= $(firstword $(wildcard fixtures/question_bank_v1.yaml) fixtures/sample_bank.yaml)
 export DEBUG ?= true
 
-.PHONY: run test install setup lint format e2e screenshots clean
+.PHONY: run test install setup lint format e2e screenshots clean bench-pages bench-saves loadtest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -48,3 +48,13 @@ screenshots: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Benchmarks (figures in docs/performance.md); bench-pages needs wrk (apt-get install wrk).
+bench-pages: install
+	$(BIN)/python benchmarks/bench_pages.py $(BENCH_ARGS)
+
+bench-saves: install
+	$(BIN)/python benchmarks/bench_saves.py $(BENCH_ARGS)
+
+loadtest: install
+	$(BIN)/python benchmarks/loadtest.py $(BENCH_ARGS)

@@ -8,11 +8,11 @@ neutralised (see ``neutralise``).
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
@@ -27,6 +27,8 @@ ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank siz
 ITERATOR_CHUNK = 2000
 FLUSH_AT = 64 * 1024  # characters buffered before a chunk is sent
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NEEDS_QUOTES = re.compile(r'[",\r\n]')
+NO_CHOICE = ",,"  # empty level, label and statement: "Don't know" and "Not applicable"
 
 ANSWER_HEADER = [
     "organisation",
@@ -75,32 +77,48 @@ def neutralise(value: object) -> object:
     return value
 
 
+def cell(value: object) -> str:
+    """One CSV field, quoted as the csv module does (QUOTE_MINIMAL) when it needs it."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def fields(*values: object) -> str:
+    """Neutralised, quoted fields joined by commas: part of a CSV line."""
+    return ",".join(cell(neutralise(value)) for value in values)
+
+
 def _timestamp(value: datetime | None) -> str:
     return "" if value is None else value.isoformat(timespec="seconds")
 
 
-def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text in chunks of about 64 KB; the header goes out before any query runs."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # byte order mark: spreadsheets then read the file as UTF-8
-    writer.writerow(header)
-    yield buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-        if buffer.tell() >= FLUSH_AT:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
+def csv_chunks(header: list[str], lines: Iterable[str]) -> Iterator[str]:
+    """CSV text in chunks of about 64 KB; the header goes out before any query runs.
+
+    Each line is built with ``fields``, so every cell is neutralised and quoted. The
+    answers export builds the parts that repeat (an assessment's, a question's, a
+    choice's) once and joins them per row, which is what makes it fast.
+    """
+    yield "\ufeff" + fields(*header) + "\r\n"  # BOM: spreadsheets then read UTF-8
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line)
+        if size >= FLUSH_AT:
+            yield "".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield "".join(chunk)
 
 
-def streaming_csv(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def streaming_csv(header: list[str], lines: Iterable[str], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
+        csv_chunks(header, lines), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Accel-Buffering"] = "no"  # let a proxy pass chunks on as they come
@@ -124,11 +142,17 @@ class AssessmentRow:
     bank_id: int
     organisation: str
 
+    @cached_property
+    def csv(self) -> str:
+        """Organisation, id, title and status as CSV fields."""
+        return fields(self.organisation, self.pk, self.title, self.status)
+
 
 def assessment_batches(
-    queryset: QuerySet[Assessment], size: int = ASSESSMENT_BATCH
+    queryset: QuerySet[Assessment], size: int | None = None
 ) -> Iterator[list[AssessmentRow]]:
     """The queryset's assessments by ascending id, ``size`` at a time (keyset paging)."""
+    size = size or ASSESSMENT_BATCH
     base = queryset.order_by("pk").values_list(
         "pk", "title", "status", "submitted_at", "bank_id", "organisation__name"
     )
@@ -144,10 +168,8 @@ def assessment_batches(
 @dataclass(frozen=True)
 class QuestionInfo:
     position: int
-    section: str
-    component: str
     slug: str
-    text: str
+    csv: str  # section, component, question slug and text as CSV fields
 
 
 class BankIndex:
@@ -156,18 +178,25 @@ class BankIndex:
     def __init__(self, bank: QuestionBank):
         self.bank = bank
         self.structure = selectors.bank_structure(bank)
+        self.version = fields(bank.version)
         self.questions: dict[int, QuestionInfo] = {}
-        self.choices: dict[int, tuple[int, str]] = {}
+        self.levels: dict[int, int] = {}  # choice id: level
+        self.choices: dict[int, str] = {}  # choice id: level, label and statement as CSV
         position = 0
         for section in self.structure.sections:
             for component in section.components_list:
                 for question in component.questions_list:
                     self.questions[question.pk] = QuestionInfo(
-                        position, section.title, component.title, question.slug, question.text
+                        position,
+                        question.slug,
+                        fields(section.title, component.title, question.slug, question.text),
                     )
                     position += 1
                     for choice in question.choices_list:
-                        self.choices[choice.pk] = (choice.level, choice.statement)
+                        self.levels[choice.pk] = choice.level
+                        self.choices[choice.pk] = fields(
+                            choice.level, scoring.LEVEL_LABELS[choice.level], choice.statement
+                        )
 
 
 class BankIndexes(dict):
@@ -179,8 +208,8 @@ class BankIndexes(dict):
 # --- Answers CSV ------------------------------------------------------------------------
 
 
-def answer_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
-    """One row per saved answer of the assessments, in bank order within each assessment."""
+def answer_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
+    """One CSV line per saved answer of the assessments, in bank order per assessment."""
     banks = BankIndexes()
     for batch in assessment_batches(queryset):
         by_id = {row.pk: row for row in batch}
@@ -201,46 +230,31 @@ def answer_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
         for assessment_id, group in groupby(answers, key=itemgetter(0)):
             assessment = by_id[assessment_id]
             index = banks[assessment.bank_id]
-            version = index.bank.version
+            prefix = f"{assessment.csv},{index.version}"
+            questions, choices = index.questions, index.choices
             # One assessment's answers (at most the bank's size) are put in bank order.
-            ordered = sorted(group, key=lambda values: index.questions[values[1]].position)
+            ordered = sorted(group, key=lambda values: questions[values[1]].position)
             for _, question_id, choice_id, status, comment, email, updated_at in ordered:
-                question = index.questions[question_id]
-                level, statement = index.choices.get(choice_id, (None, ""))
-                yield [
-                    assessment.organisation,
-                    assessment.pk,
-                    assessment.title,
-                    assessment.status,
-                    version,
-                    question.section,
-                    question.component,
-                    question.slug,
-                    question.text,
-                    status,
-                    "" if level is None else level,
-                    scoring.LEVEL_LABELS.get(level, ""),
-                    statement,
-                    comment,
-                    email or "",
-                    _timestamp(updated_at),
-                ]
+                yield (
+                    f"{prefix},{questions[question_id].csv},{status},"
+                    f"{choices.get(choice_id, NO_CHOICE)},"
+                    f"{fields(comment, email)},{_timestamp(updated_at)}\r\n"
+                )
 
 
 def answers_csv_response(queryset: QuerySet[Assessment]) -> StreamingHttpResponse:
     return streaming_csv(
-        ANSWER_HEADER, answer_rows(queryset), export_filename("assessment-answers")
+        ANSWER_HEADER, answer_lines(queryset), export_filename("assessment-answers")
     )
 
 
 # --- Component scores CSV ---------------------------------------------------------------
 
 
-def component_score_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
-    """One row per component of each assessment, scored by the same rule as the results."""
+def component_score_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
+    """One CSV line per component of each assessment, scored like the results page."""
     banks = BankIndexes()
-    slugs: dict[int, dict[int, str]] = {}
-    for batch in assessment_batches(queryset, size=ASSESSMENT_BATCH // 2):
+    for batch in assessment_batches(queryset, size=max(1, ASSESSMENT_BATCH // 2)):
         values: dict[int, dict[str, scoring.AnswerValue]] = {row.pk: {} for row in batch}
         answers = (
             Answer.objects.filter(assessment_id__in=list(values))
@@ -252,41 +266,34 @@ def component_score_rows(queryset: QuerySet[Assessment]) -> Iterator[list]:
         for assessment_id, question_id, choice_id, status in answers:
             bank_id = bank_of[assessment_id]
             index = banks[bank_id]
-            if bank_id not in slugs:
-                slugs[bank_id] = {pk: info.slug for pk, info in index.questions.items()}
-            slug = slugs[bank_id][question_id]
+            slug = index.questions[question_id].slug
             if status == Answer.Status.ANSWERED:
-                values[assessment_id][slug] = scoring.AnswerValue.answered(
-                    index.choices[choice_id][0]
-                )
+                values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
             else:
                 values[assessment_id][slug] = scoring.AnswerValue(status)
         for assessment in batch:
             index = banks[assessment.bank_id]
             result = scoring.score_assessment(index.structure.spec, values[assessment.pk])
+            prefix = f"{assessment.csv},{index.version},{_timestamp(assessment.submitted_at)}"
             for section in result.sections:
                 for component in section.components:
-                    yield [
-                        assessment.organisation,
-                        assessment.pk,
-                        assessment.title,
-                        assessment.status,
-                        index.bank.version,
-                        _timestamp(assessment.submitted_at),
+                    score = component.score
+                    line = fields(
                         section.title,
                         component.title,
                         "yes" if component.foundation else "no",
-                        "" if component.score is None else scoring.round_score(component.score),
-                        "" if component.level is None else component.level,
-                        component.label or "",
+                        None if score is None else scoring.round_score(score),
+                        component.level,
+                        component.label,
                         component.answered,
                         component.total,
-                    ]
+                    )
+                    yield f"{prefix},{line}\r\n"
 
 
 def component_scores_csv_response(queryset: QuerySet[Assessment]) -> StreamingHttpResponse:
     return streaming_csv(
-        SCORE_HEADER, component_score_rows(queryset), export_filename("component-scores")
+        SCORE_HEADER, component_score_lines(queryset), export_filename("component-scores")
     )
 
 

@@ -1,0 +1,107 @@
+"""Profile one page in-process with pyinstrument, to find what a request spends its time on.
+
+Run: .venv/bin/python benchmarks/profile_page.py [--page section|grid|results|results.json]
+     [--runs 50] [--html /tmp/profile.html]
+
+Needs pyinstrument (`.venv/bin/pip install pyinstrument`; it is not a project dependency).
+Seeds a scratch SQLite database (/tmp/maturity-bench-profile.sqlite3) the same way as
+bench_pages.py, with DEBUG and TESTING off, and requests the page --runs times through the
+Django test client (full middleware stack, no HTTP server), after one warm-up request.
+Prints the time per request and pyinstrument's call tree (library frames collapsed; use
+--html for the full interactive view).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import bench_pages
+import harness
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--page",
+        default="section",
+        choices=["section", "grid", "results", "results.json", "save"],
+        help="a page to GET, or save: POST the largest section, changing every answer",
+    )
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML view here")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        sys.exit("pyinstrument is missing: .venv/bin/pip install pyinstrument")
+
+    url = harness.database_url("sqlite", "profile")
+    harness.create_scratch_database("sqlite", url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="maturity-bench-profile-") as tmp:
+            env = harness.server_environment(url, Path(tmp) / "static")
+            harness.setup_django(env)
+            harness.quiet_app_logs()
+            harness.migrate_and_load_bank()
+            seeded = bench_pages.seed(random.Random(args.seed))
+            harness.collectstatic(env)
+            path = seeded["pages"]["section" if args.page == "save" else args.page][0]
+
+            from django.test import Client
+
+            client = Client(SERVER_NAME=harness.HOST)
+            client.force_login(seeded["owner"])
+            response = client.get(path)
+            assert response.status_code == 200
+            if args.page == "save":
+                page = harness.parse_section(response.content.decode())
+                request = iter([save_fields(page, turn) for turn in range(args.runs + 1)])
+
+                def one():
+                    assert client.post(path, next(request)).status_code == 302
+            else:
+
+                def one():
+                    client.get(path)
+
+            one()  # warm-up
+            profiler = Profiler(interval=0.0005)
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            with profiler:
+                for _ in range(args.runs):
+                    one()
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            print(f"CPU time {cpu / args.runs * 1000:.1f} ms per request under the profiler")
+            print(
+                f"{args.page} ({path}): {elapsed / args.runs * 1000:.1f} ms per request "
+                f"under the profiler, {args.runs} requests"
+            )
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            if args.html:
+                args.html.write_text(profiler.output_html())
+                print(f"HTML profile written to {args.html}")
+    finally:
+        harness.drop_scratch_database("sqlite", url)
+
+
+def save_fields(page: harness.SectionPage, turn: int) -> dict:
+    """POST data changing every answer of the page (revisions follow, one per save)."""
+    data = {"csrfmiddlewaretoken": page.csrf, "goto": "next"}
+    for position, (question_id, question) in enumerate(page.questions.items()):
+        start = question.options.index(question.checked) if question.checked else position
+        data[f"q{question_id}"] = question.options[(start + turn + 1) % len(question.options)]
+        data[f"c{question_id}"] = question.comment
+        data[f"r{question_id}"] = str(question.revision + turn)
+    return data
+
+
+if __name__ == "__main__":
+    main()
