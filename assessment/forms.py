@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.mail.message import sanitize_address
 
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
+from assessment.selectors import SavedAnswer
 from assessment.services import AnswerSubmission, normalise_email
 
 NOT_APPLICABLE = "na"
@@ -170,7 +171,7 @@ class QuestionRow:
     """One question as the section page shows it: saved or posted values, and any error."""
 
     question: Question
-    saved: Answer | None
+    saved: SavedAnswer | None
     value: str  # choice id, "na", "dk" or "" for none
     comment: str
     revision: int
@@ -189,7 +190,7 @@ class SectionAnswers:
     comment; r<id> the revision of the saved answer the respondent was looking at.
     """
 
-    def __init__(self, questions: list[Question], saved: dict[int, Answer], data=None):
+    def __init__(self, questions: list[Question], saved: dict[int, SavedAnswer], data=None):
         self.questions = questions
         self.saved = saved
         self.data = data
@@ -273,7 +274,7 @@ class SectionAnswers:
                 row.revision = current.revision
 
 
-def value_of(answer: Answer | None) -> str:
+def value_of(answer: SavedAnswer | None) -> str:
     if answer is None:
         return ""
     if answer.status == Answer.Status.NOT_APPLICABLE:

@@ -200,6 +200,25 @@ def answers_by_question(assessment: Assessment) -> dict[int, Answer]:
     }
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """The part of a saved answer that a section page shows."""
+
+    question_id: int
+    status: str
+    choice_id: int | None
+    comment: str
+    revision: int
+
+
+def answers_for_questionnaire(assessment: Assessment) -> dict[int, SavedAnswer]:
+    """Every answer of the assessment, read as plain rows: the section page's hot path."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "question_id", "status", "choice_id", "comment", "revision"
+    )
+    return {row[0]: SavedAnswer(*row) for row in rows}
+
+
 def answer_values(
     structure: BankStructure, answers: dict[int, Answer]
 ) -> dict[str, scoring.AnswerValue]:

@@ -17,11 +17,12 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment import forms, results, selectors, services
+from assessment import forms, markup, results, selectors, services
 from assessment.models import LEVEL_CHOICES, Assessment, Membership
 from assessment.throttle import throttle_posts
 
 logger = logging.getLogger(__name__)
+AUTH_BACKEND = "assessment.backends.MembershipBackend"
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 PENDING_POST_KEY = "pending-post:"
 
@@ -156,7 +157,7 @@ def signup_confirm(request, uidb64: str, token: str):
         return render(request, "registration/signup_confirm_invalid.html", status=404)
     if request.method == "POST":
         services.confirm_sign_up(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=AUTH_BACKEND)
         messages.success(request, f"Welcome! {user.membership.organisation.name} is set up.")
         return redirect("dashboard")
     return render(request, "registration/signup_confirm.html", {"confirming": user})
@@ -294,7 +295,7 @@ def accept_invitation(request, token: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=AUTH_BACKEND)
             messages.success(request, f"Welcome to {invitation.organisation.name}!")
             return redirect("dashboard")
     return render(
@@ -341,7 +342,7 @@ def section(request, assessment_id: int, section_slug: str):
     current = structure.section(section_slug)
     if current is None:
         raise Http404("No such section.")
-    answers = selectors.answers_by_question(assessment)
+    answers = selectors.answers_for_questionnaire(assessment)
     questions = section_questions(current)
 
     data = request.POST if request.method == "POST" else None
@@ -372,7 +373,7 @@ def section(request, assessment_id: int, section_slug: str):
             status = 409
         else:
             status = 400
-        answers = selectors.answers_by_question(assessment)
+        answers = selectors.answers_for_questionnaire(assessment)
 
     previous, following = structure.neighbours(current)
     progress = selectors.section_progress(structure, answers)
@@ -392,6 +393,9 @@ def section(request, assessment_id: int, section_slug: str):
             "editable": assessment.is_editable,
             "conflicts": conflicts,
             "levels": LEVEL_CHOICES,
+            "questions_html": (
+                markup.grid_markup if current.layout == "grid" else markup.questions_markup
+            )(page.rows, editable=assessment.is_editable),
         },
         status=status,
     )

@@ -64,7 +64,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "assessment.backends.MembershipBackend",
 ]
 
 ROOT_URLCONF = "maturity_site.urls"

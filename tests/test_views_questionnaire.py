@@ -336,10 +336,10 @@ def test_saving_a_section_uses_a_constant_number_of_queries(
     url = section_url(assessment_a)
     member_client.get(url)
     one = answer_data(assessment_a, {"training-data-versions": 1})
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         member_client.post(url, one)
     three = answer_data(
         assessment_a, {"training-data-versions": 2, "data-lineage": 3, "data-validation-checks": 1}
     )
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         member_client.post(url, three)
