@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from assessment.models import Answer, Assessment
@@ -44,16 +45,16 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     page.select_option("#id_size", "small")
     screenshot(page, "signup")
     page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
     confirmation = re.search(r"https?://[^/]+(/signup/confirm/\S+/)", mail.outbox[-1].body)[1]
     page.goto(confirmation)
     page.click("text=Confirm and start")
-    assert page.locator("h1").inner_text() == "FieldSense Agritech"
+    expect(page.locator("h1")).to_have_text("FieldSense Agritech")
 
     page.click("nav >> text=Team")
     page.fill("#id_email", "tom@fieldsense.example")
     page.click("text=Send invitation")
-    assert "Invitation sent to tom@fieldsense.example" in page.content()
+    expect(page.locator("body")).to_contain_text("Invitation sent to tom@fieldsense.example")
     invitation_link = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[-1].body)[1]
 
     page.click("nav >> text=Assessments")
@@ -64,16 +65,16 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     answer_section(page, 2)
     screenshot(page, "section")
     page.click("text=Save and continue")
-    assert page.locator("h1").inner_text() == "Model lifecycle"
+    expect(page.locator("h1")).to_have_text("Model lifecycle")
     choose_level(page, "How are training runs and their results recorded?", 3)
     page.click("text=Save and exit")
-    assert "Your answers are saved" in page.content()
+    expect(page.locator("body")).to_contain_text("Your answers are saved")
 
     # Second sitting, after logging out and in again.
     page.click("text=Log out")
     log_in(page, "priya@fieldsense.example", PASSWORD)
     page.click("text=Spring 2026")
-    assert "5 of 10 questions answered" in page.content()
+    expect(page.locator("body")).to_contain_text("5 of 10 questions answered")
     page.click("text=Model lifecycle")
     run_tracking = page.locator("fieldset.question", has_text="training runs and their results")
     assert run_tracking.locator("input[type=radio]").nth(3).is_checked()
@@ -82,11 +83,11 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     answer_section(page, 1)
     screenshot(page, "grid")
     page.click("text=Save and review")
-    assert page.locator("h1").inner_text() == "Review your answers"
+    expect(page.locator("h1")).to_have_text("Review your answers")
     screenshot(page, "review")
     page.click("text=Submit assessment")
 
-    assert "Overall maturity" in page.content()
+    expect(page.locator("body")).to_contain_text("Overall maturity")
     assert page.locator(".chart svg").count() == 2
     screenshot(page, "results")
     assessment = Assessment.objects.get(title="Spring 2026")
@@ -108,7 +109,7 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     colleague.fill("#id_password1", PASSWORD)
     colleague.fill("#id_password2", PASSWORD)
     colleague.click("main button[type=submit]")
-    assert "Spring 2026" in colleague.content()
+    expect(colleague.locator("body")).to_contain_text("Spring 2026")
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_the_questionnaire_works_without_javascript(respondent, new_page):
     page.goto(f"/assessments/{respondent.pk}/sections/data-management/")
     answer_section(page, 1)
     page.click("text=Save and continue")
-    assert page.locator("h1").inner_text() == "Model lifecycle"
+    expect(page.locator("h1")).to_have_text("Model lifecycle")
     assert Answer.objects.filter(assessment=respondent).count() == 4
 
 
