@@ -718,18 +718,8 @@ class AssessmentAdmin(admin.ModelAdmin):
         return exports.component_scores_csv_response(queryset)
 
 
-@admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    """Answers as the respondents saved them: nobody edits them here."""
-
-    list_display = ["pk", "assessment_title", "question_slug", "status", "level", "updated_at"]
-    list_filter = ["status"]
-    list_select_related = ["assessment", "question", "choice"]
-    ordering = ["-pk"]
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    fields = ["assessment", "question", "status", "choice", "comment", "answered_by", "updated_at"]
-    readonly_fields = fields
+class ReadOnlyAssessmentRecordAdmin(admin.ModelAdmin):
+    """Rows that only the workflow writes (answers, review history): viewable, never edited."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("assessment__result_snapshot")
@@ -742,6 +732,20 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAssessmentRecordAdmin):
+    """Answers as the respondents saved them: nobody edits them here."""
+
+    list_display = ["pk", "assessment_title", "question_slug", "status", "level", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["assessment", "question", "choice"]
+    ordering = ["-pk"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    fields = ["assessment", "question", "status", "choice", "comment", "answered_by", "updated_at"]
+    readonly_fields = fields
 
     @admin.display(description="Assessment", ordering="assessment_id")
     def assessment_title(self, obj: Answer) -> str:
@@ -757,7 +761,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAssessmentRecordAdmin):
     """The review history: an audit trail, written only by the workflow."""
 
     list_display = ["created_at", "assessment_title", "from_status", "to_status", "actor"]
@@ -769,18 +773,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     fields = ["assessment", "from_status", "to_status", "actor", "message", "created_at"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("assessment__result_snapshot")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Assessment", ordering="assessment__title")
     def assessment_title(self, obj: ReviewEvent) -> str:

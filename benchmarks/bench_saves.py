@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -65,7 +64,7 @@ def main() -> None:
 
     if args.child:
         with harness.stop_on_sigterm():
-            result = run_one(args)
+            result = harness.in_scratch_database(args, "saves", measure)
         args.child.write_text(json.dumps(result))
         return
 
@@ -79,17 +78,6 @@ def main() -> None:
         args.json.write_text(json.dumps(results, indent=2))
         print(f"figures written to {args.json}")
     sys.exit(0 if ok else 1)
-
-
-def run_one(args) -> dict:
-    kind = args.db
-    url = harness.database_url(kind, "saves")
-    harness.create_scratch_database(kind, url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="maturity-bench-saves-") as tmp:
-            return measure(args, kind, url, Path(tmp))
-    finally:
-        harness.drop_scratch_database(kind, url)
 
 
 def seed(writers: int, variants: list[str]) -> dict:

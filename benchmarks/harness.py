@@ -893,3 +893,15 @@ def run_children(script: Path, kinds: list[str], argv: list[str]) -> list[dict]:
 
 def now_stamp() -> str:
     return time.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def in_scratch_database(args, name: str, measure) -> dict:
+    """Run measure(args, kind, url, tmp_dir) against a fresh scratch database, then drop it."""
+    kind = args.db
+    url = database_url(kind, name)
+    create_scratch_database(kind, url)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"maturity-bench-{name}-") as tmp:
+            return measure(args, kind, url, Path(tmp))
+    finally:
+        drop_scratch_database(kind, url)
