@@ -68,6 +68,9 @@ RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 30)
 MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
 MAX_SUMMARY_CHARS = 8000
 RUNNING_HEADER_CHARS = 45
+# The tallest heatmap that fits on one A4 page at the report's chart width (150 mm for
+# the chart's 686 px: 0.22 mm a pixel, about 230 mm of the page's 253 mm).
+HEATMAP_PAGE_HEIGHT_PX = 1040
 FILENAME_SLUG_CHARS = 60
 
 # Repeated downloads of a report that cannot change are served from the cache: the
@@ -241,12 +244,6 @@ def report_context(assessment: Assessment) -> dict:
                 "number": number,
                 "anchor": f"part-{section.slug}",
                 "intro": section.intro,
-                "heatmap": _svg(
-                    charts.heatmap(
-                        [(row.result.title, row.result.level) for row in part["components"]],
-                        title=f"{section.title}: maturity level of every component",
-                    )
-                ),
             }
         )
 
@@ -276,6 +273,7 @@ def report_context(assessment: Assessment) -> dict:
         ],
         "radar": _svg(context["radar"]),
         "parts": parts,
+        "heatmaps": _heatmaps(parts),
         "comparison_rows": _comparison_rows(context) if context["comparison"] else [],
         "component_changes": _component_changes(context) if context["comparison"] else [],
         "overall_change": _overall_change(context) if context["comparison"] else None,
@@ -319,6 +317,40 @@ class _Note:
         self.question = note.answer.question.text if note.answer_id else ""
         self.created_at = note.created_at
         self.author = (note.author.get_full_name() or "Your reviewer") if note.author else ""
+
+
+def _heatmaps(parts: list[dict]) -> list[dict]:
+    """The component heatmap, grouped by section and shared out in charts of at most a
+    page each (a chart cannot break across pages)."""
+    pages: list[list[tuple[int, tuple[str, list]]]] = [[]]
+    for part in parts:
+        group = (
+            f"{part['number']}. {part['result'].title}",
+            [(row.result.title, row.result.level) for row in part["components"]],
+        )
+        candidate = [g for _, g in pages[-1]] + [group]
+        if pages[-1] and charts.grouped_heatmap_height(candidate) > HEATMAP_PAGE_HEIGHT_PX:
+            pages.append([])
+        pages[-1].append((part["number"], group))
+    heatmaps = []
+    for page in pages:
+        if not page:
+            continue
+        first, last = page[0][0], page[-1][0]
+        sections = f"section {first}" if first == last else f"sections {first}–{last}"
+        heatmaps.append(
+            {
+                "caption": f"Level of every component, {sections}",
+                "svg": _svg(
+                    charts.grouped_heatmap(
+                        [group for _, group in page],
+                        title=f"Maturity level of every component, {sections}",
+                        tooltips=False,
+                    )
+                ),
+            }
+        )
+    return heatmaps
 
 
 def _comparison_rows(context: dict) -> list[dict]:

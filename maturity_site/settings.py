@@ -212,5 +212,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint's font subsetting logs a dozen lines per font of every report.
+        "fontTools": {"level": "WARNING"},
     },
 }

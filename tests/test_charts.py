@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from assessment import charts
-from assessment.charts import heatmap, radar_chart
+from assessment.charts import grouped_heatmap, heatmap, radar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 TRICKY_LABEL = "R&D <ops> \"quoted\" 'single'"
@@ -239,6 +239,44 @@ def test_heatmap_escapes_labels_and_title():
 def test_heatmap_rejects_levels_outside_0_to_4(level):
     with pytest.raises(ValueError, match="0 to 4"):
         heatmap([("A", level)], title="Grid")
+
+
+def test_a_grouped_heatmap_heads_each_group_under_one_row_of_level_headings():
+    groups = [("Data", COMPONENTS[:2]), ("Models", COMPONENTS[2:])]
+    root = parse(grouped_heatmap(groups, title="Every component"))
+
+    assert_accessible_svg(root)
+    assert len(with_class(root, "text", "heatmap-column")) == 5
+    assert [text_of(el) for el in with_class(root, "text", "heatmap-group")] == ["Data", "Models"]
+    assert len(with_class(root, "g", "heatmap-row")) == len(COMPONENTS)
+    desc = root.find(SVG + "desc").text
+    assert desc.startswith("Level by component: Data — Data versioning and lineage: Repeatable")
+    assert "Models — Experiment tracking: Automated (4)" in desc
+
+
+def test_a_heatmap_without_tooltips_has_no_row_titles_but_the_same_description():
+    with_tips = parse(grouped_heatmap([("Data", COMPONENTS)], title="G"))
+    without = parse(grouped_heatmap([("Data", COMPONENTS)], title="G", tooltips=False))
+
+    assert [row.find(SVG + "title") is None for row in with_class(without, "g", "heatmap-row")] == [
+        True
+    ] * len(COMPONENTS)
+    assert all(
+        row.find(SVG + "title") is not None for row in with_class(with_tips, "g", "heatmap-row")
+    )
+    assert without.find(SVG + "desc").text == with_tips.find(SVG + "desc").text
+
+
+def test_each_titled_group_adds_one_heading_row_and_an_untitled_group_none():
+    def height(groups):
+        return float(parse(grouped_heatmap(groups, title="G")).get("height"))
+
+    plain = float(parse(heatmap(COMPONENTS, title="G")).get("height"))
+    assert height([("", COMPONENTS)]) == plain
+    assert height([("Data", COMPONENTS)]) == plain + charts.HEATMAP_GROUP_HEIGHT
+    assert height([("Data", COMPONENTS[:2]), ("Models", COMPONENTS[2:])]) == (
+        plain + 2 * charts.HEATMAP_GROUP_HEIGHT
+    )
 
 
 # --- Shared ------------------------------------------------------------------
