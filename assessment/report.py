@@ -136,6 +136,9 @@ def report_for(assessment: Assessment) -> ReportDocument:
     key = cache_key(assessment)
     cache = report_cache()
     if key is not None:
+        preparing = _preparing.get(key)
+        if preparing is not None:  # rendering in this process already: wait, don't repeat it
+            preparing.wait(RENDER_TIMEOUT_SECONDS)
         pdf = cache.get(key)
         if pdf is not None:
             return ReportDocument(pdf=pdf, filename=filename, cached=True)
@@ -150,6 +153,69 @@ def report_for(assessment: Assessment) -> ReportDocument:
     if key is not None:
         cache.set(key, pdf, CACHE_TIMEOUT_SECONDS)
     return ReportDocument(pdf=pdf, filename=filename)
+
+
+# --- Rendering ahead of the first download ---------------------------------------
+#
+# A report takes seconds to render, so the services call prepare_report when an
+# assessment is submitted or its review changes: the report renders in a background
+# thread and waits in the cache, and the first download is a cache hit. One background
+# render at a time per process, so a burst of submissions cannot take every core;
+# a report that was not prepared renders on download as before.
+
+_background_slot = threading.BoundedSemaphore(1)
+_preparing: dict[str, threading.Event] = {}
+
+
+def prepare_report(assessment_id: int) -> threading.Thread | None:
+    """Start rendering the report of a submitted assessment into the cache.
+
+    Returns the thread, or None when there is nothing to do: reports switched off by
+    ``REPORT_PREPARE``, an editable assessment (never cached), a report already cached,
+    or another report being prepared in this process.
+    """
+    if not getattr(settings, "REPORT_PREPARE", False):
+        return None
+    assessment = Assessment.objects.select_related("organisation", "bank").get(pk=assessment_id)
+    key = cache_key(assessment)
+    if key is None or key in _preparing or report_cache().has_key(key):
+        return None
+    if not _background_slot.acquire(blocking=False):
+        return None
+    try:
+        html = report_html(assessment)  # here: the thread must not touch the database
+    except Exception:  # a best effort: the download will render it instead
+        _background_slot.release()
+        logger.exception("report for assessment %s could not be prepared", assessment_id)
+        return None
+    done = _preparing[key] = threading.Event()
+    thread = threading.Thread(
+        target=_render_into_cache,
+        args=(assessment_id, key, html, done),
+        name=f"report-{assessment_id}",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def _render_into_cache(assessment_id: int, key: str, html: str, done: threading.Event) -> None:
+    started = time.perf_counter()
+    try:
+        pdf = render_pdf(html)
+        report_cache().set(key, pdf, CACHE_TIMEOUT_SECONDS)
+        logger.info(
+            "report for assessment %s prepared in %.2f s (%d bytes)",
+            assessment_id,
+            time.perf_counter() - started,
+            len(pdf),
+        )
+    except Exception:  # the download will render it instead
+        logger.exception("report for assessment %s could not be prepared", assessment_id)
+    finally:
+        _preparing.pop(key, None)
+        done.set()
+        _background_slot.release()
 
 
 def report_filename(assessment: Assessment) -> str:

@@ -5,6 +5,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -403,6 +404,7 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
     locked.answered_count = len(answers)
     locked.change_request_message = ""
     locked.save()
+    _prepare_report_after_commit(locked.pk)
     return locked
 
 
@@ -432,6 +434,7 @@ def review_transition(
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = consultant
     locked.save()
+    _prepare_report_after_commit(locked.pk)
     return locked
 
 
@@ -442,9 +445,19 @@ def add_consultant_note(
         raise ValidationError("That answer belongs to another assessment.")
     if not text.strip():
         raise ValidationError("A note needs some text.")
-    return ConsultantNote.objects.create(
+    note = ConsultantNote.objects.create(
         assessment=assessment, answer=answer, author=author, text=text.strip(), shared=shared
     )
+    if shared:  # shared notes are in the report
+        _prepare_report_after_commit(assessment.pk)
+    return note
+
+
+def _prepare_report_after_commit(assessment_id: int) -> None:
+    """Render the report ahead of its first download, once the change is committed."""
+    from assessment import report  # the report module is heavy; load it only when needed
+
+    transaction.on_commit(partial(report.prepare_report, assessment_id), robust=True)
 
 
 @transaction.atomic

@@ -160,6 +160,9 @@ DEFAULT_FROM_EMAIL = (
 # rendered reports of submitted assessments are cached for repeated downloads.
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", default=30, minimum=1)
 REPORT_CACHE_TIMEOUT = env_int("REPORT_CACHE_TIMEOUT", default=60 * 60 * 24, minimum=0)
+# Render a report in the background when an assessment is submitted or reviewed, so the
+# first download is a cache hit. Off in tests unless a test turns it on.
+REPORT_PREPARE = env_bool("REPORT_PREPARE", default=not TESTING)
 
 # Security headers. HTTPS settings default on in production; a deployment behind a proxy
 # that terminates TLS sets SECURE_PROXY_SSL_HEADER through PROXY_SSL_HEADER=true.

@@ -610,3 +610,144 @@ def test_a_report_that_takes_too_long_gets_a_friendly_retry_page(
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert "The report is not ready" in response.content.decode()
+
+
+# --- Prepared ahead of the first download ------------------------------------------
+
+
+@pytest.fixture
+def background_renders(settings, monkeypatch):
+    """Turns on preparing reports and keeps the threads, so a test can wait for them."""
+    settings.REPORT_PREPARE = True
+    threads = []
+    prepare = report.prepare_report
+
+    def recorded(assessment_id):
+        thread = prepare(assessment_id)
+        threads.append(thread)
+        return thread
+
+    monkeypatch.setattr(report, "prepare_report", recorded)
+    yield threads
+    for thread in threads:
+        if thread is not None:
+            thread.join(60)
+
+
+def _wait(threads) -> None:
+    for thread in threads:
+        if thread is not None:
+            thread.join(60)
+            assert not thread.is_alive()
+
+
+def _cached_pdf(assessment) -> bytes | None:
+    fresh = Assessment.objects.select_related("organisation", "bank").get(pk=assessment.pk)
+    return report.report_cache().get(report.cache_key(fresh))
+
+
+def test_submitting_prepares_the_report_so_the_first_download_is_a_cache_hit(
+    client, background_renders, assessment_a, alice, django_capture_on_commit_callbacks, monkeypatch
+):
+    answer_all(assessment_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_assessment(assessment=assessment_a, user=alice)
+    _wait(background_renders)
+    prepared = _cached_pdf(assessment_a)
+    assert len(background_renders) == 1 and prepared is not None
+
+    def no_render(html):
+        raise AssertionError("the download rendered the report again")
+
+    monkeypatch.setattr(report, "render_pdf", no_render)
+    client.force_login(alice)
+    response = client.get(reverse("assessment_report", args=[assessment_a.pk]))
+    assert response.status_code == 200
+    assert response.content == prepared
+    assert "Checked with the data team." in " ".join(pages_text(prepared))
+
+
+def test_a_review_and_a_shared_note_prepare_the_changed_report(
+    background_renders, submitted, consultant, django_capture_on_commit_callbacks, monkeypatch
+):
+    rendered = []
+    monkeypatch.setattr(report, "render_pdf", lambda html: rendered.append(html) or b"%PDF-x")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_transition(
+            assessment=submitted, to_status="in_review", consultant=consultant
+        )
+    _wait(background_renders)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_consultant_note(
+            assessment=submitted, author=consultant, text="Internal only.", shared=False
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_consultant_note(
+            assessment=submitted, author=consultant, text="Shared with the team.", shared=True
+        )
+    _wait(background_renders)
+
+    assert len(background_renders) == 2  # the private note prepared nothing
+    assert len(rendered) == 2
+    assert "Shared with the team." in rendered[1] and "Internal only." not in rendered[1]
+    assert _cached_pdf(submitted) == b"%PDF-x"
+
+
+def test_editable_assessments_and_a_switched_off_setting_prepare_nothing(
+    settings, assessment_a, alice
+):
+    settings.REPORT_PREPARE = True
+    assert report.prepare_report(assessment_a.pk) is None  # a draft is never cached
+    answer_all(assessment_a)
+    submitted = services.submit_assessment(assessment=assessment_a, user=alice)
+    settings.REPORT_PREPARE = False
+    assert report.prepare_report(submitted.pk) is None
+    assert report.report_cache().get(report.cache_key(submitted)) is None
+
+
+def test_a_download_during_the_background_render_waits_for_it_instead_of_rendering_again(
+    settings, submitted, monkeypatch
+):
+    settings.REPORT_PREPARE = True
+    real_render = report.render_pdf
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def gated_render(html, **options):
+        calls.append(html)
+        started.set()
+        release.wait(30)
+        return real_render(html, **options)
+
+    monkeypatch.setattr(report, "render_pdf", gated_render)
+    thread = report.prepare_report(submitted.pk)
+    assert thread is not None and started.wait(30)
+    # While it renders, no second background render starts in this process.
+    assert report.prepare_report(submitted.pk) is None
+    threading.Timer(0.2, release.set).start()
+    document = report.report_for(submitted)
+    thread.join(30)
+
+    assert document.cached and document.pdf.startswith(b"%PDF-")
+    assert len(calls) == 1
+
+
+def test_a_failed_background_render_is_logged_and_the_download_renders_the_report(
+    settings, submitted, monkeypatch, caplog
+):
+    settings.REPORT_PREPARE = True
+    real_render = report.render_pdf
+
+    def broken(html, **options):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(report, "render_pdf", broken)
+    thread = report.prepare_report(submitted.pk)
+    assert thread is not None
+    thread.join(30)
+    assert "could not be prepared" in caplog.text
+    assert report.report_cache().get(report.cache_key(submitted)) is None
+
+    monkeypatch.setattr(report, "render_pdf", real_render)
+    document = report.report_for(submitted)
+    assert not document.cached and document.pdf.startswith(b"%PDF-")
