@@ -68,9 +68,9 @@ RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 30)
 MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
 MAX_SUMMARY_CHARS = 8000
 RUNNING_HEADER_CHARS = 45
-# The tallest heatmap that fits on one A4 page at the report's chart width (150 mm for
-# the chart's 686 px: 0.22 mm a pixel, about 230 mm of the page's 253 mm).
-HEATMAP_PAGE_HEIGHT_PX = 1040
+# The tallest heatmap that fits on a page below the chapter's heading, at the report's
+# chart width (150 mm for the chart's 686 px: 0.22 mm a pixel, so 225 mm of the 253 mm).
+HEATMAP_PAGE_HEIGHT_PX = 1030
 FILENAME_SLUG_CHARS = 60
 
 # Repeated downloads of a report that cannot change are served from the cache: the

@@ -59,6 +59,7 @@ def main() -> None:
         DATABASE.unlink()
     os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
     os.environ["DEBUG"] = "true"
+    os.environ["REPORT_PREPARE"] = "false"  # no background renders: this measures its own
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maturity_site.settings")
     sys.path.insert(0, str(ROOT))
     import django
