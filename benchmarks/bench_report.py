@@ -12,7 +12,8 @@ notes. Then it measures:
 - warm: median and p95 of --runs renders (HTML and PDF, never from the cache), in wall
   time and in CPU time (wall time also counts waiting for a busy CPU);
 - peak memory: the process's maximum resident set size, and the Python allocations of
-  one warm render (tracemalloc; a separate run, as tracing slows it down).
+  one warm render (tracemalloc; a separate run, as tracing slows it down);
+- the text floor: the same words as plain paragraphs, which no template can go below.
 
 Targets (see docs/report.md): warm under 1.5 s, peak under 250 MB. The last line times a
 fixed pure-Python loop, so figures from different machines can be compared.
@@ -119,9 +120,41 @@ def main() -> None:
     )
     print(f"peak RSS of the process: {rss_mb:.0f} MB")
     print(f"peak Python allocations during one warm render: {traced_peak / 2**20:.0f} MB")
+    floor_cpu, floor_pages = text_floor(report, report.report_html(assessment), args.runs)
+    print(
+        f"the same text as plain paragraphs ({floor_pages} pages, same stylesheet and PDF/UA): "
+        f"median {floor_cpu:.2f} s CPU"
+    )
     print(f"machine reference: 10 million Python additions take {reference_loop():.2f} s CPU")
     ok = statistics.median(warm) < 1.5 and rss_mb < 250
     print("targets (warm < 1.5 s, peak < 250 MB):", "met" if ok else "NOT met")
+
+
+def text_floor(report, html: str, runs: int) -> tuple[float, int]:
+    """Render the report's words as plain paragraphs: what WeasyPrint needs for the text
+    alone, without charts, tables, boxes or colours (the floor of any template)."""
+    import html as html_module
+    import re
+
+    body = html[html.index("<body>") :]
+    body = re.sub(r"<svg.*?</svg>", "", body, flags=re.S)
+    body = re.sub(r"<br>|</(p|li|h1|h2|h3|td|th|div|figcaption)>", "\n", body)
+    lines = [
+        html_module.unescape(line).strip() for line in re.sub(r"<[^>]+>", "", body).split("\n")
+    ]
+    paragraphs = "".join(f"<p>{html_module.escape(line)}</p>" for line in lines if line)
+    plain = (
+        f'<html lang="en-GB"><head><link rel="stylesheet" href="{report.STATIC_BASE}'
+        f'css/report.css"></head><body>{paragraphs}</body></html>'
+    )
+    pages, times = 0, []
+    for _ in range(runs):
+        started = time.process_time()
+        document = report.layout(plain)
+        document.write_pdf(pdf_variant=report.PDF_VARIANT)
+        times.append(time.process_time() - started)
+        pages = len(document.pages)
+    return statistics.median(times), pages
 
 
 def reference_loop() -> float:
