@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -213,6 +214,8 @@ def _render_into_cache(assessment_id: int, key: str, html: str, done: threading.
     except Exception:  # the download will render it instead
         logger.exception("report for assessment %s could not be prepared", assessment_id)
     finally:
+        # A database cache backend opens a connection in this thread; close it with it.
+        connections.close_all()
         _preparing.pop(key, None)
         done.set()
         _background_slot.release()
