@@ -390,35 +390,29 @@ class _Note:
 
 def _heatmaps(parts: list[dict]) -> list[dict]:
     """The component heatmap, grouped by section and shared out in charts of at most a
-    page each (a chart cannot break across pages)."""
-    pages: list[list[tuple[int, tuple[str, list]]]] = [[]]
+    page each (a chart cannot break across pages; a section taller than a page gets a
+    chart of its own)."""
+    pages: list[list[tuple[int, tuple[str, list]]]] = []
     for part in parts:
         group = (
             f"{part['number']}. {part['result'].title}",
             [(row.result.title, row.result.level) for row in part["components"]],
         )
-        candidate = [g for _, g in pages[-1]] + [group]
-        if pages[-1] and charts.grouped_heatmap_height(candidate) > HEATMAP_PAGE_HEIGHT_PX:
-            pages.append([])
-        pages[-1].append((part["number"], group))
+        together = [g for _, g in pages[-1]] + [group] if pages else []
+        if together and charts.grouped_heatmap_height(together) <= HEATMAP_PAGE_HEIGHT_PX:
+            pages[-1].append((part["number"], group))
+        else:
+            pages.append([(part["number"], group)])
     heatmaps = []
     for page in pages:
-        if not page:
-            continue
         first, last = page[0][0], page[-1][0]
         sections = f"section {first}" if first == last else f"sections {first}–{last}"
-        heatmaps.append(
-            {
-                "caption": f"Level of every component, {sections}",
-                "svg": _svg(
-                    charts.grouped_heatmap(
-                        [group for _, group in page],
-                        title=f"Maturity level of every component, {sections}",
-                        tooltips=False,
-                    )
-                ),
-            }
+        svg = charts.grouped_heatmap(
+            [group for _, group in page],
+            title=f"Maturity level of every component, {sections}",
+            tooltips=False,
         )
+        heatmaps.append({"caption": f"Level of every component, {sections}", "svg": _svg(svg)})
     return heatmaps
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessment import selectors
+from assessment import report, selectors
 from assessment.models import (
     Answer,
     Assessment,
@@ -455,8 +455,6 @@ def add_consultant_note(
 
 def _prepare_report_after_commit(assessment_id: int) -> None:
     """Render the report ahead of its first download, once the change is committed."""
-    from assessment import report  # the report module is heavy; load it only when needed
-
     transaction.on_commit(partial(report.prepare_report, assessment_id), robust=True)
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +23,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessment import report, services
+from assessment.bank import load_bank, read_bank_file
 from assessment.models import Answer, Assessment, ConsultantNote, Organisation
 from tests import factories
 
@@ -198,6 +200,28 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
     fonts = _font_names(pdf)
     assert any("Noto-Sans" in font for font in fonts), fonts
     assert not any("Emoji" in font for font in fonts), fonts
+
+
+def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(org_a, alice):
+    full_bank = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v1.yaml")).bank
+    assessment = factories.make_assessment(organisation=org_a, bank=full_bank, created_by=alice)
+
+    context = report.report_context(assessment)
+    charts_ = [
+        ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
+        for heatmap in context["heatmaps"]
+    ]
+
+    assert len(charts_) >= 2
+    assert all(float(chart.get("height")) <= report.HEATMAP_PAGE_HEIGHT_PX for chart in charts_)
+    groups = [
+        "".join(text.itertext())
+        for chart in charts_
+        for text in chart.iter("{http://www.w3.org/2000/svg}text")
+        if text.get("class") == "heatmap-group"
+    ]
+    assert groups == [f"{part['number']}. {part['result'].title}" for part in context["parts"]]
+    assert context["heatmaps"][0]["caption"].startswith("Level of every component, sections 1–")
 
 
 def test_a_draft_is_marked_provisional_on_every_page(assessment_a):
