@@ -69,9 +69,11 @@ RENDER_TIMEOUT_SECONDS = getattr(settings, "REPORT_RENDER_TIMEOUT", 30)
 MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
 MAX_SUMMARY_CHARS = 8000
 RUNNING_HEADER_CHARS = 45
-# The tallest heatmap that fits on a page below the chapter's heading, at the report's
-# chart width (150 mm for the chart's 686 px: 0.22 mm a pixel, so 225 mm of the 253 mm).
+# The tallest heatmap that fits on a page at the report's chart width (150 mm for the
+# chart's 686 px: 0.22 mm a pixel), below its caption; the first chart shares its page
+# with the heading "Level of every component" and its introduction. Measured on A4.
 HEATMAP_PAGE_HEIGHT_PX = 1030
+HEATMAP_FIRST_PAGE_HEIGHT_PX = 976
 FILENAME_SLUG_CHARS = 60
 
 # Repeated downloads of a report that cannot change are served from the cache: the
@@ -390,19 +392,26 @@ class _Note:
 
 def _heatmaps(parts: list[dict]) -> list[dict]:
     """The component heatmap, grouped by section and shared out in charts of at most a
-    page each (a chart cannot break across pages; a section taller than a page gets a
-    chart of its own)."""
+    page each. A chart cannot break across pages: a section that does not fit on the
+    current chart starts the next one, and a section too tall for a whole chart goes on
+    in the next one, "(continued)"."""
     pages: list[list[tuple[int, tuple[str, list]]]] = []
     for part in parts:
-        group = (
-            f"{part['number']}. {part['result'].title}",
-            [(row.result.title, row.result.level) for row in part["components"]],
-        )
-        together = [g for _, g in pages[-1]] + [group] if pages else []
-        if together and charts.grouped_heatmap_height(together) <= HEATMAP_PAGE_HEIGHT_PX:
-            pages[-1].append((part["number"], group))
-        else:
-            pages.append([(part["number"], group)])
+        title = f"{part['number']}. {part['result'].title}"
+        rows = [(row.result.title, row.result.level) for row in part["components"]]
+        together = [group for _, group in pages[-1]] + [(title, rows)] if pages else []
+        if together and charts.grouped_heatmap_height(together) <= _heatmap_budget(len(pages) - 1):
+            pages[-1].append((part["number"], (title, rows)))
+            continue
+        while True:  # on new charts, as many rows as each holds
+            room = (
+                _heatmap_budget(len(pages)) - charts.grouped_heatmap_height([(title, [])])
+            ) // charts.HEATMAP_ROW_HEIGHT
+            pages.append([(part["number"], (title, rows[: max(room, 1)]))])
+            rows = rows[max(room, 1) :]
+            if not rows:
+                break
+            title = f"{part['number']}. {part['result'].title} (continued)"
     heatmaps = []
     for page in pages:
         first, last = page[0][0], page[-1][0]
@@ -414,6 +423,11 @@ def _heatmaps(parts: list[dict]) -> list[dict]:
         )
         heatmaps.append({"caption": f"Level of every component, {sections}", "svg": _svg(svg)})
     return heatmaps
+
+
+def _heatmap_budget(chart_index: int) -> int:
+    """The height a heatmap chart may grow to: the first shares its page with a heading."""
+    return HEATMAP_FIRST_PAGE_HEIGHT_PX if chart_index == 0 else HEATMAP_PAGE_HEIGHT_PX
 
 
 def _comparison_rows(context: dict) -> list[dict]:

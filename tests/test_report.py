@@ -4,6 +4,7 @@ WeasyPrint takes about a second per report, so this file renders five PDFs in al
 checks as much as it can on each.
 """
 
+import copy
 import io
 import re
 import subprocess
@@ -212,8 +213,10 @@ def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(or
         for heatmap in context["heatmaps"]
     ]
 
-    assert len(charts_) >= 2
-    assert all(float(chart.get("height")) <= report.HEATMAP_PAGE_HEIGHT_PX for chart in charts_)
+    assert len(charts_) == 2
+    heights = [float(chart.get("height")) for chart in charts_]
+    assert heights[0] <= report.HEATMAP_FIRST_PAGE_HEIGHT_PX
+    assert heights[1] <= report.HEATMAP_PAGE_HEIGHT_PX
     groups = [
         "".join(text.itertext())
         for chart in charts_
@@ -222,6 +225,51 @@ def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(or
     ]
     assert groups == [f"{part['number']}. {part['result'].title}" for part in context["parts"]]
     assert context["heatmaps"][0]["caption"].startswith("Level of every component, sections 1–")
+
+
+def test_a_section_taller_than_a_page_goes_on_in_the_next_heatmap(org_a, alice):
+    data = read_bank_file(factories.FIXTURES / "sample_bank.yaml")
+    data["version"] = "tall-1"
+    section = data["sections"][0]
+    model = section["components"][0]
+    section["components"] = []
+    for number in range(40):
+        component = copy.deepcopy(model)
+        component["slug"] = f"component-{number}"
+        component["title"] = f"Component {number}"
+        for question in component["questions"]:
+            question["slug"] = f"{question['slug']}-{number}"
+        section["components"].append(component)
+    bank = load_bank(data=data).bank
+    assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
+
+    heatmaps = report.report_context(assessment)["heatmaps"]
+    charts_ = [
+        ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
+        for heatmap in heatmaps
+    ]
+
+    heights = [float(chart.get("height")) for chart in charts_]
+    assert heights[0] <= report.HEATMAP_FIRST_PAGE_HEIGHT_PX
+    assert all(height <= report.HEATMAP_PAGE_HEIGHT_PX for height in heights)
+    groups = [
+        "".join(text.itertext())
+        for chart in charts_
+        for text in chart.iter("{http://www.w3.org/2000/svg}text")
+        if text.get("class") == "heatmap-group"
+    ]
+    assert groups[:2] == [
+        "1. Data management and pipeline",
+        "1. Data management and pipeline (continued)",
+    ]
+    labels = [
+        "".join(text.itertext())
+        for chart in charts_
+        for text in chart.iter("{http://www.w3.org/2000/svg}text")
+        if text.get("class") == "heatmap-label"
+    ]
+    assert labels[:40] == [f"Component {number}" for number in range(40)]
+    assert heatmaps[1]["caption"].startswith("Level of every component, section")
 
 
 def test_a_draft_is_marked_provisional_on_every_page(assessment_a):
