@@ -981,6 +981,10 @@ class DraftContentAdmin(admin.ModelAdmin):
     # The foreign key to the parent; its select offers only parents in draft banks.
     parent_field: str = ""
 
+    def get_queryset(self, request):
+        # Every page, not only the list, reads the bank above (permissions, labels).
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and is_draft_content(obj)
 
@@ -1187,9 +1191,6 @@ class SectionAdmin(DraftContentAdmin):
     inlines = [ComponentInline]
     parent_field = "bank"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("bank")
-
     def parent_choices(self):
         return QuestionBank.objects.filter(status=QuestionBank.Status.DRAFT)
 
@@ -1215,9 +1216,6 @@ class ComponentAdmin(DraftContentAdmin):
     inlines = [GuidanceInline, QuestionInline]
     parent_field = "section"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section__bank")
-
     def parent_choices(self):
         return Section.objects.filter(bank__status=QuestionBank.Status.DRAFT).select_related("bank")
 
@@ -1238,9 +1236,6 @@ class QuestionAdmin(DraftContentAdmin):
     fields = ["component", "order", "slug", "text", "help_text", "allows_not_applicable"]
     inlines = [ChoiceInline]
     parent_field = "component"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("component__section__bank")
 
     def parent_choices(self):
         return Component.objects.filter(
