@@ -41,12 +41,7 @@ TARGET_RATIO = 0.10
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        choices=["sqlite", "postgres", "both", "env"],
-        default="both",
-        help="scratch SQLite, scratch PostgreSQL (maturity_bench), both, or DATABASE_URL",
-    )
+    harness.add_db_argument(parser)
     parser.add_argument("--seconds", type=float, default=15, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)

@@ -46,12 +46,7 @@ VARIANTS = ("own", "shared")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        choices=["sqlite", "postgres", "both", "env"],
-        default="both",
-        help="scratch SQLite, scratch PostgreSQL (maturity_bench), both, or DATABASE_URL",
-    )
+    harness.add_db_argument(parser)
     parser.add_argument("--seconds", type=float, default=15, help="length of each variant")
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--variants", default=",".join(VARIANTS), help="own,shared")

@@ -111,6 +111,16 @@ def drop_scratch_database(kind: str, url: str) -> None:
         _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DATABASE}" WITH (FORCE)')
 
 
+def add_db_argument(parser) -> None:
+    """The --db option of the benchmarks that can run on either database or both."""
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres", "both", "env"],
+        default="both",
+        help="scratch SQLite, scratch PostgreSQL (maturity_bench), both, or DATABASE_URL",
+    )
+
+
 def server_environment(url: str, static_root: Path, **extra: str) -> dict[str, str]:
     """Production-like settings: DEBUG and TESTING off, plain HTTP on 127.0.0.1."""
     env = dict(os.environ)
