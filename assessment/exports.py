@@ -26,9 +26,7 @@ from assessment.models import Answer, Assessment, ConsultantNote, QuestionBank
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
 ITERATOR_CHUNK = 2000
 FLUSH_AT = 64 * 1024  # characters buffered before a chunk is sent
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-NEEDS_QUOTES = re.compile(r'[",\r\n]')
-NO_CHOICE = ",,"  # empty level, label and statement: "Don't know" and "Not applicable"
+FORMULA_START = re.compile('(^|[,;\t|\r\n"])([ \t]*)([=+\\-@\uff1d\uff0b\uff0d\uff20])')
 
 ANSWER_HEADER = [
     "organisation",
@@ -67,29 +65,37 @@ SCORE_HEADER = [
 
 
 def neutralise(value: object) -> object:
-    """Keep a spreadsheet from running a text cell as a formula (CSV injection).
+    """Keep a spreadsheet from running text as a formula (CSV injection).
 
-    Text starting with =, +, -, @, a tab or a carriage return gets a leading single quote,
-    which spreadsheets show as text. Numbers are left alone.
+    A formula can start wherever a spreadsheet may start a cell: at the start of the text,
+    and after any character that some locale or import dialog takes as a separator (comma,
+    semicolon, tab, pipe, a line break, a quote). A single quote goes before each such
+    =, +, - or @ (and their full-width forms), which spreadsheets show as text; text
+    starting with a tab or carriage return gets one too. Numbers are left alone.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(("\t", "\r")):
+        value = "'" + value
+    return FORMULA_START.sub(r"\1\2'\3", value)
 
 
 def cell(value: object) -> str:
-    """One CSV field, quoted as the csv module does (QUOTE_MINIMAL) when it needs it."""
+    """One CSV field, always quoted: a quoted field cannot be split by a reader that takes
+    another character as the separator."""
     if value is None:
-        return ""
+        return '""'
     text = value if isinstance(value, str) else str(value)
-    if NEEDS_QUOTES.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def fields(*values: object) -> str:
     """Neutralised, quoted fields joined by commas: part of a CSV line."""
     return ",".join(cell(neutralise(value)) for value in values)
+
+
+# Empty level, label and statement: "Don't know" and "Not applicable".
+NO_CHOICE = fields(None, None, None)
 
 
 def _timestamp(value: datetime | None) -> str:
@@ -236,9 +242,9 @@ def answer_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
             ordered = sorted(group, key=lambda values: questions[values[1]].position)
             for _, question_id, choice_id, status, comment, email, updated_at in ordered:
                 yield (
-                    f"{prefix},{questions[question_id].csv},{status},"
+                    f"{prefix},{questions[question_id].csv},{fields(status)},"
                     f"{choices.get(choice_id, NO_CHOICE)},"
-                    f"{fields(comment, email)},{_timestamp(updated_at)}\r\n"
+                    f"{fields(comment, email, _timestamp(updated_at))}\r\n"
                 )
 
 
@@ -274,7 +280,9 @@ def component_score_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
         for assessment in batch:
             index = banks[assessment.bank_id]
             result = scoring.score_assessment(index.structure.spec, values[assessment.pk])
-            prefix = f"{assessment.csv},{index.version},{_timestamp(assessment.submitted_at)}"
+            prefix = (
+                f"{assessment.csv},{index.version},{fields(_timestamp(assessment.submitted_at))}"
+            )
             for section in result.sections:
                 for component in section.components:
                     score = component.score

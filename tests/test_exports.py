@@ -52,6 +52,12 @@ def submitted_a(org_a, bank, alice):
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tTabbed", "'\tTabbed"),
+        ("x;=cmd|' /C calc'!A0;y", "x;'=cmd|' /C calc'!A0;y"),
+        ("a, +b", "a, '+b"),
+        ("first line\n@second", "first line\n'@second"),
+        ('say "=1+1"', "say \"'=1+1\""),
+        ("a|-1", "a|'-1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
         ("\rReturn", "'\rReturn"),
         ("Plain text", "Plain text"),
         ("a=b", "a=b"),
@@ -73,9 +79,9 @@ def test_neutralise(value, expected):
         ("ünïcödé – dash", " leading space", "trailing space ", "'already quoted"),
     ],
 )
-def test_fields_are_quoted_like_the_csv_module(values):
+def test_every_field_is_quoted_like_the_csv_modules_quote_all(values):
     expected = io.StringIO()
-    csv.writer(expected).writerow(
+    csv.writer(expected, quoting=csv.QUOTE_ALL).writerow(
         ["" if value is None else exports.neutralise(value) for value in values]
     )
     assert exports.fields(*values) + "\r\n" == expected.getvalue()
@@ -92,6 +98,24 @@ def test_dangerous_cells_are_neutralised_in_the_answers_csv(consultant_client, b
     assert {row["organisation"] for row in rows} == {"'=cmd|' /C calc'!A0"}
     assert {row["assessment"] for row in rows} == {"'@evil title"}
     assert [row["comment"] for row in rows] == ["'+SUM(1,2)", "'-5 is fine"]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_no_cell_starts_a_formula_whatever_separator_the_spreadsheet_splits_on(
+    consultant_client, bank, separator
+):
+    organisation = factories.make_organisation(name="Acme;=1+1")
+    assessment = factories.make_assessment(organisation=organisation, bank=bank, title="a|@b")
+    factories.answer(assessment, "run-tracking", 2, comment="x;=cmd|' /C calc'!A0;y")
+    factories.answer(assessment, "rerun-training", 3, comment="ok,\t-2+3\n+4")
+    response = post_action(consultant_client, "export_answers_csv", [assessment])
+    body = b"".join(response.streaming_content).decode("utf-8")[1:]
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=separator) for cell in row]
+    assert any("cmd" in cell for cell in cells)
+    assert [cell for cell in cells if cell.lstrip(" \t\r\n\"").startswith(FORMULA_STARTS)] == []
 
 
 def test_dangerous_cells_are_neutralised_in_the_scores_csv(consultant_client, bank):
@@ -202,7 +226,7 @@ def test_the_export_streams_in_constant_size_batches(consultant_client, org_a, b
     with CaptureQueriesContext(connection) as queries:
         header = next(chunks)
     assert len(queries) == 0  # the header leaves before any query
-    assert header.decode("utf-8").startswith("\ufefforganisation,")
+    assert header.decode("utf-8").startswith('\ufeff"organisation",')
     with CaptureQueriesContext(connection) as queries:
         rest = b"".join(chunks).decode("utf-8")
     rows = list(csv.reader(io.StringIO(rest)))
