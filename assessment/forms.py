@@ -5,10 +5,12 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.mail.message import sanitize_address
+from django.utils.translation import gettext_lazy as _
 
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
 from assessment.selectors import SavedAnswer
 from assessment.services import AnswerSubmission, normalise_email
+from assessment.text import reject_control_characters
 
 NOT_APPLICABLE = "na"
 DONT_KNOW = "dk"
@@ -73,33 +75,51 @@ class PasswordFieldsMixin(forms.Form):
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
-        elif password1:
+        # Every problem at once: a mismatch must not hide that the password is too weak.
+        if password1:
             try:
                 password_validation.validate_password(password1, self.user_for_password_check())
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
         return cleaned
 
 
-class SignupForm(PasswordFieldsMixin):
-    first_name = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+def name_field(label, **kwargs) -> forms.CharField:
+    """A person's or organisation's name: one line, no control characters."""
+    return forms.CharField(
+        label=label, max_length=150, validators=[reject_control_characters], **kwargs
     )
-    last_name = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+
+
+def choose_one(choices) -> list:
+    # An empty first option, so that nobody is put in a sector or size they did not pick.
+    return [("", _("Choose one"))] + list(choices)
+
+
+class SignupForm(PasswordFieldsMixin):
+    first_name = name_field(
+        _("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = name_field(
+        _("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     email = forms.EmailField(
-        max_length=150, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email"),
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation_name = forms.CharField(
-        label="Organisation name",
+        label=_("Organisation name"),
         max_length=200,
+        validators=[reject_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    sector = forms.ChoiceField(choices=Organisation.Sector.choices)
-    size = forms.ChoiceField(label="Organisation size", choices=Organisation.Size.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=choose_one(Organisation.Sector.choices))
+    size = forms.ChoiceField(
+        label=_("Organisation size"), choices=choose_one(Organisation.Size.choices)
+    )
 
     field_order = [
         "first_name",
@@ -116,8 +136,16 @@ class SignupForm(PasswordFieldsMixin):
         return deliverable_email(self.cleaned_data["email"])
 
 
+class ConfirmSignupForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Colleague's email", max_length=150)
+    email = forms.EmailField(label=_("Colleague's email"), max_length=150)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,14 +153,33 @@ class InvitationForm(forms.Form):
 
     def clean_email(self):
         email = deliverable_email(self.cleaned_data["email"])
-        if User.objects.filter(username=email, membership__organisation=self.organisation).exists():
-            raise forms.ValidationError("This person is already a member of your organisation.")
+        account = User.objects.filter(username=email).select_related("membership").first()
+        if account is None:
+            return email
+        if account.is_staff:
+            raise forms.ValidationError(
+                _(
+                    "This address belongs to a consultant or administrator account, which "
+                    "cannot join an organisation. Invite a personal address instead."
+                )
+            )
+        membership = getattr(account, "membership", None)
+        if membership is not None and membership.organisation_id == self.organisation.pk:
+            raise forms.ValidationError(_("This person is already a member of your organisation."))
+        if membership is not None:
+            raise forms.ValidationError(
+                _(
+                    "This person already belongs to another organisation on the MLOps "
+                    "Maturity Assessment, and an account can be in only one. Ask them to "
+                    "leave it first, or invite another address."
+                )
+            )
         return email
 
 
 class AcceptInvitationForm(PasswordFieldsMixin):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = name_field(_("First name"))
+    last_name = name_field(_("Last name"))
     field_order = ["first_name", "last_name", "password1", "password2"]
 
     def __init__(self, *args, email: str, **kwargs):
@@ -146,7 +193,11 @@ class AcceptInvitationForm(PasswordFieldsMixin):
 
 
 class NewAssessmentForm(forms.Form):
-    title = forms.CharField(max_length=200, initial="MLOps maturity assessment")
+    title = forms.CharField(
+        max_length=200,
+        initial="MLOps maturity assessment",
+        validators=[reject_control_characters],
+    )
     prefill_from = forms.ModelChoiceField(
         label="Start from the answers of",
         queryset=Assessment.objects.none(),
@@ -177,6 +228,7 @@ class QuestionRow:
     revision: int
     error: str = ""
     conflict: Answer | None = None
+    conflict_by_viewer: bool = False  # the viewer's own change, from another tab or device
 
     @property
     def field_name(self) -> str:
@@ -211,7 +263,7 @@ class SectionAnswers:
             question=question,
             saved=saved,
             value=self.data.get(f"q{question.pk}", "").strip(),
-            comment=self.data.get(f"c{question.pk}", "").replace("\x00", "").strip(),
+            comment=clean_comment(self.data.get(f"c{question.pk}", "")),
             revision=parse_revision(self.data.get(f"r{question.pk}", "")),
         )
 
@@ -230,22 +282,30 @@ class SectionAnswers:
     def _validate(self, row: QuestionRow) -> AnswerSubmission | None:
         question = row.question
         if len(set(self.data.getlist(row.field_name))) > 1:
-            row.error = "Choose only one answer."
+            row.error = str(_("Choose only one answer."))
             return None
         if len(row.comment) > COMMENT_MAX_LENGTH:
-            row.error = (
-                f"Comments can be at most {COMMENT_MAX_LENGTH:,} characters; "
-                f"this one has {len(row.comment):,}."
+            # Refused whole, never cut: the page shows the text again with its length.
+            row.error = str(
+                _(
+                    "Comments can be at most %(limit)s characters; this one has %(length)s. "
+                    "Nothing was cut: shorten it by %(over)s and save again."
+                )
+                % {
+                    "limit": f"{COMMENT_MAX_LENGTH:,}",
+                    "length": f"{len(row.comment):,}",
+                    "over": f"{len(row.comment) - COMMENT_MAX_LENGTH:,}",
+                }
             )
             return None
         if not row.value:
             if row.comment and not (row.saved and row.saved.comment == row.comment):
-                row.error = "Choose an answer (or “Don't know”) to save your comment."
+                row.error = str(_("Choose an answer (or “Don't know”) to save your comment."))
             return None
         choice = None
         if row.value == NOT_APPLICABLE:
             if not question.allows_not_applicable:
-                row.error = "This question cannot be marked “Not applicable”."
+                row.error = str(_("This question cannot be marked “Not applicable”."))
                 return None
             status = Answer.Status.NOT_APPLICABLE
         elif row.value == DONT_KNOW:
@@ -253,7 +313,9 @@ class SectionAnswers:
         else:
             choice = next((c for c in question.choices_list if str(c.pk) == row.value), None)
             if choice is None:
-                row.error = "That is not one of this question's options. Choose one of the list."
+                row.error = str(
+                    _("That is not one of this question's options. Choose one of the list.")
+                )
                 return None
             status = Answer.Status.ANSWERED
         return AnswerSubmission(
@@ -264,7 +326,7 @@ class SectionAnswers:
             seen_revision=row.revision,
         )
 
-    def show_conflicts(self, conflicts) -> None:
+    def show_conflicts(self, conflicts, viewer=None) -> None:
         """Keep the respondent's values on screen, now against the colleague's revision."""
         by_question = {conflict.submission.question.pk: conflict.current for conflict in conflicts}
         for row in self.rows:
@@ -272,6 +334,13 @@ class SectionAnswers:
             if current is not None:
                 row.conflict = current
                 row.revision = current.revision
+                row.conflict_by_viewer = viewer is not None and current.answered_by_id == viewer.pk
+
+
+def clean_comment(raw: str) -> str:
+    """A posted comment as stored and counted: a line break is one character, as the box
+    and its count show it, though browsers send it as two (CR LF)."""
+    return raw.replace("\x00", "").replace("\r\n", "\n").strip()
 
 
 def value_of(answer: SavedAnswer | None) -> str:

@@ -8,12 +8,14 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment import report, selectors
 from assessment.models import (
@@ -81,9 +83,13 @@ signup_tokens = SignupConfirmationTokenGenerator()
 class SignupOutcome:
     user: object
     # "created": a new organisation waits for its owner to confirm the email address;
-    # "pending": that address signed up before and has not confirmed yet;
-    # "existing": the address already has an account.
+    # "existing": the address already has an account, which is left as it is.
     kind: str
+
+
+def is_pending_sign_up(user) -> bool:
+    """Signed up, never confirmed: nothing in the account was chosen by the address's owner."""
+    return not user.is_active and user.last_login is None
 
 
 @transaction.atomic
@@ -101,13 +107,19 @@ def sign_up(
 
     An address that already has an account gets no second one; the caller emails its owner
     instead, and shows every visitor the same page, so sign-up does not reveal who has an
-    account.
+    account. Both paths hash the password once, so they take the same time too.
+
+    A pending (never confirmed) sign-up of the same address is discarded with everything it
+    chose: whoever typed it may not be the address's owner, and must not keep a password
+    that would work once the owner confirms.
     """
     email = normalise_email(email)
-    existing = get_user_model().objects.filter(username=email).first()
+    existing = get_user_model().objects.select_for_update().filter(username=email).first()
+    if existing is not None and not is_pending_sign_up(existing):
+        make_password(password)
+        return SignupOutcome(user=existing, kind="existing")
     if existing is not None:
-        pending = not existing.is_active and existing.last_login is None
-        return SignupOutcome(user=existing, kind="pending" if pending else "existing")
+        discard_pending_sign_up(existing)
     organisation = Organisation.objects.create(
         name=organisation_name.strip(), sector=sector, size=size
     )
@@ -123,7 +135,27 @@ def sign_up(
     return SignupOutcome(user=user, kind="created")
 
 
-def confirm_sign_up(*, user) -> None:
+def discard_pending_sign_up(user) -> None:
+    """Delete a never-confirmed account and the organisation it created (if nobody else is
+    in it); its confirmation links stop working with it."""
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    user.delete()
+    if membership is not None and not membership.organisation.memberships.exists():
+        membership.organisation.delete()
+
+
+def confirm_sign_up(*, user, password: str) -> None:
+    """Activate a pending account. Confirming proves the address; the password proves that
+    the person confirming is the one who chose this account's password."""
+    if not user.check_password(password):
+        raise ValidationError(
+            _(
+                "This is not the password given when this address was signed up. If you "
+                "did not sign up with it, someone else may have used your address: sign up "
+                "again and use the link in the newest email."
+            ),
+            code="wrong_password",
+        )
     user.is_active = True
     user.save(update_fields=["is_active"])
 
@@ -176,8 +208,13 @@ def accept_invitation(
         raise ValidationError("This invitation has already been used or has expired.")
     if existing_user is not None:
         user = existing_user
+        if user.is_staff:
+            raise ValidationError(
+                _("Consultant and administrator accounts cannot join an organisation."),
+                code="staff",
+            )
         if selectors.get_membership(user) is not None:
-            raise ValidationError("Your account already belongs to an organisation.")
+            raise ValidationError(_("Your account already belongs to an organisation."))
     else:
         user = get_user_model()(
             username=invitation.email,
@@ -292,6 +329,9 @@ class SaveOutcome:
     saved: int = 0
     unchanged: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    # question id → the revision now saved, for every submission written or unchanged: a
+    # page that stays open (a background save) sends these next time.
+    revisions: dict[int, int] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -331,6 +371,7 @@ def save_answers(
                     answered_by=user,
                 )
             )
+            outcome.revisions[submission.question.pk] = 1
             continue
         same_value = (
             current.status == submission.status
@@ -339,6 +380,7 @@ def save_answers(
         )
         if same_value:
             outcome.unchanged += 1
+            outcome.revisions[submission.question.pk] = current.revision
         elif current.revision != submission.seen_revision:
             outcome.conflicts.append(Conflict(submission=submission, current=current))
         else:
@@ -346,7 +388,9 @@ def save_answers(
             current.choice = submission.choice
             current.comment = submission.comment
             to_update.append(current)
+            outcome.revisions[submission.question.pk] = current.revision + 1
     if outcome.conflicts:
+        outcome.revisions = {}
         return outcome
     Answer.objects.bulk_create(to_create)
     if to_update:
@@ -427,13 +471,18 @@ def review_transition(
             else "Write a review summary: it appears in the organisation's report."
         )
     _record_transition(locked, to_status, consultant, message)
+    changed = ["status"]
     if to_status == Status.CHANGES_REQUESTED:
         locked.change_request_message = message
+        changed.append("change_request_message")
     elif to_status == Status.REVIEWED:
         locked.review_summary = message
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = consultant
-    locked.save()
+        changed += ["review_summary", "reviewed_at", "reviewed_by"]
+    # updated_at is when respondents last changed it, shown beside "last edited by": a
+    # consultant's step must not make it look as if a respondent edited it then.
+    locked.save(update_fields=changed)
     _prepare_report_after_commit(locked.pk)
     return locked
 

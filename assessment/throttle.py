@@ -1,9 +1,11 @@
 """Per-address limits for forms that could be used to guess or to spam.
 
 Login is throttled by django-axes; sign-up, password reset and invitations use this
-counter in the cache (shared between workers when the cache is Redis or the database).
+counter. It counts in the default cache, which every process shares (Redis or the database
+cache, see CACHE_URL), and keys on the same client address that axes uses.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -12,7 +14,25 @@ from django.shortcuts import render
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The visitor's address, as seen by the outermost of PROXY_COUNT trusted proxies.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so
+    with N proxies the client is the N-th entry from the right; anything to its left was
+    written by the client and cannot be trusted.
+    """
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = settings.PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [entry for entry in forwarded if entry]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def allow(request, scope: str) -> bool:

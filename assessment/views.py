@@ -7,17 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment import forms, markup, results, selectors, services
+from assessment import emails, forms, markup, results, selectors, services
 from assessment.models import LEVEL_CHOICES, Assessment, Membership
 from assessment.throttle import throttle_posts
 
@@ -116,28 +115,31 @@ def signup(request):
 def send_signup_email(request, outcome: services.SignupOutcome) -> None:
     user = outcome.user
     if outcome.kind == "existing":
-        subject = "You already have an MLOps Maturity Assessment account"
-        body = render_to_string(
-            "registration/signup_existing_email.txt",
-            {
+        emails.send(
+            "signup-existing",
+            to=user.email,
+            context={
                 "login_url": request.build_absolute_uri(reverse("login")),
                 "reset_url": request.build_absolute_uri(reverse("password_reset")),
             },
         )
-    else:
-        subject = "Confirm your email to start your MLOps maturity assessment"
-        link = reverse(
-            "signup_confirm",
-            args=[
-                urlsafe_base64_encode(force_bytes(user.pk)),
-                services.signup_tokens.make_token(user),
-            ],
-        )
-        body = render_to_string(
-            "registration/signup_confirm_email.txt",
-            {"user": user, "link": request.build_absolute_uri(link)},
-        )
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+        return
+    link = reverse(
+        "signup_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            services.signup_tokens.make_token(user),
+        ],
+    )
+    emails.send(
+        "signup-confirm",
+        to=user.email,
+        context={
+            "user": user,
+            "organisation_name": user.membership.organisation.name,
+            "link": request.build_absolute_uri(link),
+        },
+    )
 
 
 @require_safe
@@ -148,6 +150,7 @@ def signup_sent(request):
 
 
 @GET_AND_POST
+@throttle_posts("signup-confirm")
 def signup_confirm(request, uidb64: str, token: str):
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
@@ -155,12 +158,26 @@ def signup_confirm(request, uidb64: str, token: str):
         user = None
     if user is None or user.is_active or not services.signup_tokens.check_token(user, token):
         return render(request, "registration/signup_confirm_invalid.html", status=404)
-    if request.method == "POST":
-        services.confirm_sign_up(user=user)
-        login(request, user, backend=AUTH_BACKEND)
-        messages.success(request, f"Welcome! {user.membership.organisation.name} is set up.")
-        return redirect("dashboard")
-    return render(request, "registration/signup_confirm.html", {"confirming": user})
+    form = forms.ConfirmSignupForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_sign_up(user=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            login(request, user, backend=AUTH_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! %(organisation)s is set up.")
+                % {"organisation": user.membership.organisation.name},
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "registration/signup_confirm.html",
+        {"confirming": user, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def render_dashboard(request, organisation, form, *, status: int = 200):
@@ -243,18 +260,16 @@ def invite(request):
     invitation, token = services.invite_member(
         organisation=organisation, email=form.cleaned_data["email"], invited_by=request.user
     )
-    link = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
-    inviter = request.user.get_full_name() or request.user.email
-    send_mail(
-        subject=f"{inviter} invited you to {organisation.name}'s MLOps maturity assessment",
-        message=(
-            f"{inviter} has invited you to join {organisation.name} on the MLOps Maturity "
-            f"Assessment.\n\nAccept the invitation (the link works once, for 7 days):\n{link}\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
+    emails.send(
+        "invitation",
+        to=invitation.email,
+        context={
+            "inviter": request.user.get_full_name() or request.user.email,
+            "organisation_name": organisation.name,
+            "link": request.build_absolute_uri(reverse("accept_invitation", args=[token])),
+        },
     )
-    messages.success(request, f"Invitation sent to {invitation.email}.")
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
     return redirect("members")
 
 
@@ -269,19 +284,31 @@ def accept_invitation(request, token: str):
     if user is not None or email_taken:
         # An existing account joins by logging in as itself; it may not join a second
         # organisation.
+        is_staff = user is not None and user.is_staff
         can_join = (
             user is not None
+            and not is_staff
             and user.email.lower() == invitation.email
             and selectors.get_membership(user) is None
         )
         if request.method == "POST" and can_join:
             services.accept_invitation(invitation=invitation, existing_user=user)
-            messages.success(request, f"You have joined {invitation.organisation.name}.")
+            messages.success(
+                request,
+                _("You have joined %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
+            )
             return redirect("dashboard")
         return render(
             request,
             "registration/accept_invitation.html",
-            {"invitation": invitation, "can_join": can_join, "existing_account": True},
+            {
+                "invitation": invitation,
+                "can_join": can_join,
+                "is_staff": is_staff,
+                "existing_account": True,
+            },
+            status=403 if request.method == "POST" else 200,
         )
     form = forms.AcceptInvitationForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():

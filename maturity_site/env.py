@@ -105,3 +105,38 @@ def sqlite_options(busy_timeout_ms: int) -> dict:
         "transaction_mode": "IMMEDIATE",
         "timeout": busy_timeout_ms / 1000,
     }
+
+
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+}
+
+
+def cache_config(url: str) -> dict:
+    """Turn CACHE_URL into a CACHES entry.
+
+    redis://host:6379/0 (shared by every process and container), db://table_name (shared
+    by every process using the database; `manage.py createcachetable` makes the table) or
+    locmem:// (one process only: tests and single-process runs).
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            "CACHE_URL must look like redis://host:6379/0, db://cache_table or locmem://; "
+            f"got {url!r}."
+        )
+    config = {"BACKEND": CACHE_BACKENDS[scheme]}
+    if scheme in {"redis", "rediss"}:
+        config["LOCATION"] = url
+    elif scheme == "db":
+        if not rest or not rest.replace("_", "").isalnum():
+            raise ImproperlyConfigured(
+                f"CACHE_URL db:// needs a table name of letters, digits and _; got {url!r}."
+            )
+        config["LOCATION"] = rest
+    else:
+        config["LOCATION"] = rest or "maturity"
+    return config

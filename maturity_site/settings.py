@@ -10,7 +10,14 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from maturity_site.env import database_config, env_bool, env_int, env_list, env_secret
+from maturity_site.env import (
+    cache_config,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_secret("DATA_DIR") or BASE_DIR / "data")
@@ -26,6 +33,14 @@ if not SECRET_KEY:
             "holding it). For local development, set DEBUG=true."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+elif not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # The bar of Django's own deployment check (security.W009): a short or repetitive key
+    # lets anyone who guesses it forge sessions, password-reset links and invitations.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 characters long with at least 5 different "
+        f"characters; the one given has {len(SECRET_KEY)}. Generate one with: python3 -c "
+        "'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 if not (DEBUG or TESTING) and "ALLOWED_HOSTS" not in os.environ:
@@ -48,16 +63,21 @@ INSTALLED_APPS = [
     "assessment",
 ]
 
+# The header middleware come before anything that can answer early (the charset check),
+# so that every response, error pages included, gets their headers.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "maturity_site.middleware.PrivateResponsesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which would read a body that Django cannot decode.
+    "maturity_site.middleware.Utf8RequestsOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,11 +129,19 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", default=0, minimum=0)
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For.
+# Axes and the form throttle read the client address through the same function.
+PROXY_COUNT = env_int("PROXY_COUNT", default=0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "assessment.throttle.client_address"
 AXES_VERBOSE = False
 
 # Other forms that guess or spam (password reset, invitations, sign-up) are limited per
-# address by assessment.throttle, which counts in the cache.
+# address by assessment.throttle, which counts in the cache that every process shares.
+CACHES = {
+    "default": cache_config(
+        env_secret("CACHE_URL") or ("locmem://" if TESTING else "db://maturity_cache")
+    )
+}
 FORM_THROTTLE_LIMIT = env_int("FORM_THROTTLE_LIMIT", default=10, minimum=1)
 FORM_THROTTLE_WINDOW_SECONDS = env_int("FORM_THROTTLE_WINDOW_SECONDS", default=900, minimum=1)
 
@@ -131,6 +159,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_secret("STATIC_ROOT") or BASE_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Files served at the site's root: /favicon.ico, which browsers ask for on their own.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -164,10 +194,13 @@ REPORT_CACHE_TIMEOUT = env_int("REPORT_CACHE_TIMEOUT", default=60 * 60 * 24, min
 # first download is a cache hit. Off in tests unless a test turns it on.
 REPORT_PREPARE = env_bool("REPORT_PREPARE", default=not TESTING)
 
-# Security headers. HTTPS settings default on in production; a deployment behind a proxy
-# that terminates TLS sets SECURE_PROXY_SSL_HEADER through PROXY_SSL_HEADER=true.
+# Security headers. HTTPS settings default on in production. Behind a proxy that
+# terminates TLS, HTTPS stays on and PROXY_SSL_HEADER=true lets Django see that the visitor
+# used HTTPS (docs/deployment.md); the health check answers over plain HTTP, because load
+# balancers probe the app directly.
 HTTPS = env_bool("HTTPS", default=not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0, minimum=0)
@@ -177,6 +210,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the app never uses, refused to its pages and to anything they embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -205,17 +255,29 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Logs are JSON lines: one event each, with no answers or personal data in them.
+# One line per event, with no answers or personal data in them: JSON in production, for
+# log search; plain text in development, for a person reading the console.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "maturity_site.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {
+        "json": {"()": "maturity_site.logs.JsonFormatter"},
+        "text": {"()": "maturity_site.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text" if DEBUG else "json"}
+    },
     "root": {"handlers": ["console"], "level": "INFO" if not TESTING else "WARNING"},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's default logging gives these loggers handlers of their own, which print
+        # each event a second time beside the root's line; naming them here removes those
+        # handlers, and every event goes through the root handler once.
+        "django": {"level": "INFO", "propagate": True},
+        "django.server": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING"},
-        # WeasyPrint's font subsetting logs a dozen lines per font of every report.
+        # WeasyPrint's font subsetting logs a dozen lines per font of every report, and its
+        # renderer a line per rendering step.
         "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

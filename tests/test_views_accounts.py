@@ -1,10 +1,15 @@
 import re
+from unittest import mock
 
 import pytest
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from assessment import services
 from assessment.models import Invitation, Membership, Organisation
 from tests import factories
 
@@ -38,7 +43,7 @@ def test_signing_up_creates_the_organisation_once_the_email_is_confirmed(client)
     link = confirmation_link()
     assert "X Files Analytics" in client.get(link).content.decode()
     assert not User.objects.get(pk=user.pk).is_active  # a GET (a link scanner) confirms nothing
-    response = client.post(link)
+    response = client.post(link, {"password": SIGNUP["password1"]})
     assert response["Location"] == reverse("dashboard")
     assert User.objects.get(pk=user.pk).is_active
     assert client.get(reverse("dashboard")).status_code == 200
@@ -48,9 +53,9 @@ def test_signing_up_creates_the_organisation_once_the_email_is_confirmed(client)
 def test_a_confirmation_link_works_once(client):
     client.post(reverse("signup"), SIGNUP)
     link = confirmation_link()
-    client.post(link)
+    client.post(link, {"password": SIGNUP["password1"]})
     client.logout()
-    response = client.post(link)
+    response = client.post(link, {"password": SIGNUP["password1"]})
     assert response.status_code == 404
     assert "does not work" in response.content.decode()
 
@@ -104,14 +109,59 @@ def test_signing_up_with_a_taken_email_looks_the_same_and_tells_the_owner_by_ema
     assert "/signup/confirm/" not in mail.outbox[0].body
 
 
+def confirm(client, link: str, password: str = SIGNUP["password1"]):
+    return client.post(link, {"password": password})
+
+
+def can_log_in(email: str, password: str) -> bool:
+    visitor = Client()
+    visitor.post(reverse("login"), {"username": email, "password": password})
+    return "_auth_user_id" in visitor.session
+
+
 @pytest.mark.django_db
-def test_signing_up_again_before_confirming_sends_a_new_link(client):
+def test_signing_up_again_before_confirming_keeps_nothing_the_first_sign_up_chose(client):
+    """An attacker signs up the victim's address first; the victim's own sign-up replaces it."""
+    attacker = {**SIGNUP, "password1": "attackers-pass-1", "password2": "attackers-pass-1"}
+    client.post(reverse("signup"), {**attacker, "organisation_name": "Attacker Ltd"})
+    attackers_link = confirmation_link()
+    client.post(reverse("signup"), {**SIGNUP, "first_name": "Dana"})
+    victims_link = confirmation_link()
+
+    assert confirm(client, attackers_link, attacker["password1"]).status_code == 404
+    assert confirm(client, victims_link)["Location"] == reverse("dashboard")
+    user = User.objects.get()
+    assert user.membership.organisation.name == SIGNUP["organisation_name"]
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["X Files Analytics"]
+    assert not can_log_in("dana@fbi.example", attacker["password1"])
+    assert can_log_in("dana@fbi.example", SIGNUP["password1"])
+
+
+@pytest.mark.django_db
+def test_confirming_needs_the_password_that_was_chosen_at_sign_up(client):
+    """Someone re-signs-up the address after its owner: the newest link is theirs, and the
+    owner, typing their own password, is refused instead of confirming a stranger's account."""
     client.post(reverse("signup"), SIGNUP)
-    client.post(reverse("signup"), {**SIGNUP, "organisation_name": "Other name"})
-    assert User.objects.count() == 1
-    assert "/signup/confirm/" in mail.outbox[1].body
-    client.post(confirmation_link())
-    assert User.objects.get().is_active
+    attacker = {**SIGNUP, "password1": "attackers-pass-1", "password2": "attackers-pass-1"}
+    client.post(reverse("signup"), attacker)
+    response = confirm(client, confirmation_link(), SIGNUP["password1"])
+    assert response.status_code == 400
+    assert "not the password given when this address was signed up" in response.content.decode()
+    assert not User.objects.get().is_active
+    assert not can_log_in("dana@fbi.example", attacker["password1"])
+
+
+@pytest.mark.django_db
+def test_a_new_and_a_known_address_do_the_same_work_at_sign_up(client, alice):
+    """One password hash and one email on both paths, so timing does not tell them apart."""
+    hasher = type(get_hasher())
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as spy:
+        client.post(reverse("signup"), SIGNUP)
+        hashes_for_a_new_address = spy.call_count
+        client.post(reverse("signup"), {**SIGNUP, "email": "alice@acme.example"})
+        hashes_for_a_known_address = spy.call_count - hashes_for_a_new_address
+    assert hashes_for_a_new_address == hashes_for_a_known_address == 1
+    assert [message.to for message in mail.outbox] == [["dana@fbi.example"], ["alice@acme.example"]]
 
 
 @pytest.mark.django_db
@@ -205,13 +255,60 @@ def test_an_existing_account_without_organisation_joins_by_logging_in(client, al
 
 @pytest.mark.django_db
 def test_a_member_of_another_organisation_cannot_accept(client, alice, carol):
-    client.force_login(alice)
-    link = invite(client, "carol@birch.example")
+    _, token = services.invite_member(
+        organisation=alice.membership.organisation, email="carol@birch.example", invited_by=alice
+    )
     client.force_login(carol)
-    client.post(link)
+    client.post(reverse("accept_invitation", args=[token]))
     carol.refresh_from_db()
     assert carol.membership.organisation.name == "Birch Robotics"
     assert Invitation.objects.get().accepted_at is None
+
+
+@pytest.mark.django_db
+def test_inviting_a_member_of_another_organisation_says_so_when_the_invitation_is_made(
+    client, alice, carol
+):
+    client.force_login(alice)
+    response = client.post(reverse("invite"), {"email": "carol@birch.example"})
+    assert response.status_code == 400
+    assert "already belongs to another organisation" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_inviting_a_consultant_is_refused_when_the_invitation_is_made(client, alice, consultant):
+    client.force_login(alice)
+    response = client.post(reverse("invite"), {"email": consultant.email})
+    assert response.status_code == 400
+    assert "consultant or administrator account" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff", ["consultant", "superuser"])
+def test_staff_accept_no_invitation_and_the_page_says_why(client, alice, staff, request):
+    account = request.getfixturevalue(staff)
+    _, token = services.invite_member(
+        organisation=alice.membership.organisation, email=account.email, invited_by=alice
+    )
+    client.force_login(account)
+    page = client.get(reverse("accept_invitation", args=[token]))
+    assert "cannot join an organisation" in page.content.decode()
+    assert "Join Acme Analytics</button>" not in page.content.decode()
+    assert client.post(reverse("accept_invitation", args=[token])).status_code == 403
+    assert not Membership.objects.filter(user=account).exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_to_let_staff_join_an_organisation(alice, consultant):
+    invitation, _ = services.invite_member(
+        organisation=alice.membership.organisation, email=consultant.email, invited_by=alice
+    )
+    with pytest.raises(ValidationError, match="cannot join an organisation"):
+        services.accept_invitation(invitation=invitation, existing_user=consultant)
 
 
 @pytest.mark.django_db
@@ -232,3 +329,98 @@ def test_the_team_page_lists_members_and_open_invitations_of_ones_own_organisati
     html = client.get(reverse("members")).content.decode()
     assert "bob@acme.example" in html and "pending@acme.example" in html
     assert "carol@birch.example" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["first_name", "last_name", "organisation_name"])
+def test_sign_up_refuses_a_name_with_a_line_break(client, field):
+    response = client.post(reverse("signup"), {**SIGNUP, field: "Acme\nBcc: x@evil.example"})
+    assert response.status_code == 200
+    assert "no line breaks or tabs" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_invitation_from_a_name_saved_with_a_line_break_is_sent_with_a_one_line_subject(
+    client, alice
+):
+    """Names saved before the form refused them (or through the admin) still mail safely."""
+    alice.first_name = "Alice\r\nBcc: x@evil.example"
+    alice.save()
+    organisation = alice.membership.organisation
+    organisation.name = "Acme\nAnalytics"
+    organisation.save()
+    client.force_login(alice)
+    response = client.post(reverse("invite"), {"email": "erin@acme.example"})
+    assert response["Location"] == reverse("members")
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.subject.startswith("Alice Bcc: x@evil.example")
+    assert message.to == ["erin@acme.example"]
+
+
+def html_of(message) -> str:
+    return message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_every_email_has_a_text_and_an_html_body(client, alice):
+    client.post(reverse("signup"), {**SIGNUP, "organisation_name": "Fox & Scully"})
+    client.post(reverse("signup"), {**SIGNUP, "email": "alice@acme.example"})
+    client.force_login(alice)
+    client.post(reverse("invite"), {"email": "erin@acme.example"})
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        (html, mimetype), *_ = message.alternatives
+        assert mimetype == "text/html"
+        assert "&amp;" not in message.body  # text bodies are not HTML-escaped
+        assert html.startswith("<!doctype html>")
+    assert "Fox & Scully" in mail.outbox[0].body
+    assert "Fox &amp; Scully" in html_of(mail.outbox[0])
+
+
+@pytest.mark.django_db
+def test_sector_and_size_start_empty_and_must_be_chosen(client):
+    page = client.get(reverse("signup")).content.decode()
+    assert '<option value="" selected>Choose one</option>' in page
+    response = client.post(reverse("signup"), {**SIGNUP, "sector": "", "size": ""})
+    assert response.status_code == 200
+    summary = response.context["form"].errors
+    assert set(summary) == {"sector", "size"}
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_errors_are_summarised_at_the_top_with_a_link_to_each_field(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "email": "nope", "sector": ""})
+    html = response.content.decode()
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index("error-summary"))
+    ]
+    assert html.index('id="error-summary"') < html.index("<h1")
+    assert 'href="#id_email"' in summary and 'href="#id_sector"' in summary
+    assert "There is a problem" in summary
+
+
+@pytest.mark.django_db
+def test_a_password_mismatch_does_not_hide_that_the_password_is_too_weak(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "password1": "short", "password2": "x"})
+    errors = response.context["form"].errors
+    assert "too short" in " ".join(errors["password1"])
+    assert errors["password2"] == ["The two passwords differ."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("invite", {"email": "nope"}),
+        ("assessment_start", {"title": ""}),
+        ("organisation_delete", {}),
+    ],
+)
+def test_member_forms_with_errors_show_the_error_summary(client, alice, bank, url_name, data):
+    client.force_login(alice)
+    response = client.post(reverse(url_name), data)
+    assert response.status_code == 400
+    assert 'id="error-summary"' in response.content.decode()
