@@ -26,3 +26,22 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             event["exception"] = self.formatException(record.exc_info)
         return json.dumps(event, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """One readable line per event for the development console: time, level, logger,
+    message, then the extra fields as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        time = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{time} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        extras = [
+            f"{key}={value}"
+            for key, value in vars(record).items()
+            if key not in STANDARD_ATTRIBUTES and key not in {"request", "server_time"}
+        ]
+        if extras:
+            line += " [" + " ".join(extras) + "]"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line

@@ -1,0 +1,77 @@
+"""HTTP hygiene for every URL of the site, applied before and after any view."""
+
+import codecs
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+
+def is_utf8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except LookupError:
+        return False
+
+
+class Utf8RequestsOnlyMiddleware:
+    """Refuse a request that declares any charset but UTF-8, with the friendly 400 page.
+
+    Django decodes the query string and form body in the declared charset and refuses a
+    URL-encoded body in anything but UTF-8 while CSRF reads the token; its 400 handler then
+    runs the CSRF check again, which reads the body again, and the visitor gets a 500.
+    Every page of the site is UTF-8, so no browser filling in one of its forms sends
+    anything else: refusing here, before CSRF, keeps the parsers away from such a body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset")
+        if charset is None:
+            return self.get_response(request)
+        if is_utf8(charset):
+            # Django's form parser accepts only the spelling "utf-8" (utf8, UTF_8 are
+            # refused), so every spelling of UTF-8 is read as that one.
+            request.encoding = "utf-8"
+            return self.get_response(request)
+        return render(
+            request,
+            "_error.html",
+            {
+                "code": 400,
+                "heading": _("That request could not be understood"),
+                "explanation": _(
+                    "The form was sent in a character encoding other than UTF-8. "
+                    "Go back, reload the page and send it again."
+                ),
+            },
+            status=400,
+        )
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items())
+
+
+class PrivateResponsesMiddleware:
+    """Keep every page out of shared and browser caches, and switch off unused features.
+
+    Nearly every response carries an organisation's answers, results, reports or member
+    list, and one left in a cache can be shown again after logging out (the Back button,
+    a shared computer, a proxy). So every response a view builds says `no-store`: deciding
+    per view would leave the next new view cached by default. Static files never get
+    here: WhiteNoise, which runs earlier, serves them with their own long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        response.setdefault("Permissions-Policy", self.permissions_policy)
+        return response
