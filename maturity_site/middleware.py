@@ -5,7 +5,11 @@ import codecs
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
+
+# A charset that no codec has: Django's parsers ignore it, and the middleware refuses it.
+UNREADABLE_CHARSET = "x-unreadable"
 
 
 def is_utf8(charset: str) -> bool:
@@ -13,6 +17,38 @@ def is_utf8(charset: str) -> bool:
         return codecs.lookup(charset).name == "utf-8"
     except LookupError:
         return False
+
+
+def is_bytes_codec(charset: str) -> bool:
+    try:
+        return not codecs.lookup(charset)._is_text_encoding
+    except LookupError:
+        return False
+
+
+def readable_content_types(application):
+    """WSGI wrapper that hands Django only Content-Types it can build a request from.
+
+    Django parses the Content-Type, and decodes the query string in its charset, while it
+    builds the request, before any middleware: a header it cannot parse (a bad RFC 2231
+    parameter), or a charset naming one of Python's bytes-to-bytes codecs (base64, zlib,
+    rot13...), makes that raise, and the visitor gets the server's bare 500. Both are
+    given a charset that no codec has instead, which Django ignores and the middleware
+    below refuses with the friendly 400 page.
+    """
+
+    def application_with_readable_content_type(environ, start_response):
+        content_type = environ.get("CONTENT_TYPE", "")
+        try:
+            charset = parse_header_parameters(content_type)[1].get("charset")
+        except ValueError:
+            environ["CONTENT_TYPE"] = f"application/octet-stream; charset={UNREADABLE_CHARSET}"
+        else:
+            if charset is not None and is_bytes_codec(charset):
+                environ["CONTENT_TYPE"] = f"{content_type}; charset={UNREADABLE_CHARSET}"
+        return application(environ, start_response)
+
+    return application_with_readable_content_type
 
 
 class Utf8RequestsOnlyMiddleware:

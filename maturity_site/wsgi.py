@@ -2,5 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from maturity_site.middleware import readable_content_types
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maturity_site.settings")
-application = get_wsgi_application()
+application = readable_content_types(get_wsgi_application())

@@ -19,6 +19,7 @@ state it depends on (answers, throttle counters, login lockouts, the mail outbox
 import itertools
 import re
 from dataclasses import dataclass
+from encodings.aliases import aliases as codec_aliases
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -29,7 +30,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import parse_header_parameters, url_has_allowed_host_and_scheme
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1061,3 +1062,180 @@ def test_a_post_with_the_csrf_token_from_the_page_works(name, alice, assessment_
         assert client.session.get("_auth_user_id") == str(alice.pk)
     else:
         assert database_state() != state
+
+
+# --- Charsets --------------------------------------------------------------------------------
+
+# Every page is UTF-8, so a form body or query string declared in another charset is refused
+# with the 400 page before CSRF reads it (Django's own error handlers would re-parse it and
+# fail). Unknown names are refused too: the body cannot be decoded as declared.
+FOREIGN_CHARSETS = ["latin-1", "utf-16", "utf-32", "cp1252", "shift_jis", "base64", "no-such-set"]
+UTF8_SPELLINGS = ["utf-8", "UTF-8", "utf8", '"UTF-8"']
+# Beyond the forms above, every other URL that accepts a POST.
+OTHER_POST_ENDPOINTS = ["logout", "signup_confirm", "password_reset_confirm", "admin_login"]
+CHARSET_ENDPOINTS = FORM_ENDPOINTS + OTHER_POST_ENDPOINTS
+MULTIPART_BOUNDARY = "fuzzboundary"
+
+
+def other_post_endpoint(name: str, alice, assessment_a) -> FormEndpoint:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(alice.pk))
+    token = default_token_generator.make_token(alice)
+    if name == "logout":
+        return FormEndpoint(reverse("dashboard"), reverse("logout"), {}, alice)
+    # The two emailed links: the login page gives the CSRF token, which any page's form
+    # shares, so that only the charset is wrong.
+    if name == "signup_confirm":
+        return FormEndpoint(reverse("login"), reverse("signup_confirm", args=[uid, token]), {})
+    if name == "password_reset_confirm":
+        url = reverse("password_reset_confirm", args=[uid, token])
+        data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        return FormEndpoint(reverse("login"), url, data)
+    if name == "admin_login":
+        url = reverse("admin:login")
+        return FormEndpoint(url, url, {"username": alice.email, "password": factories.PASSWORD})
+    return form_endpoint(name, alice, assessment_a)
+
+
+def part_header(name: str) -> bytes:
+    disposition = f'Content-Disposition: form-data; name="{name}"'
+    return f"--{MULTIPART_BOUNDARY}\r\n{disposition}\r\n\r\n".encode("ascii")
+
+
+def body_in(charset: str, data: dict, content_type: str) -> tuple[bytes, str]:
+    """The form as a browser using that charset would send it (UTF-8 when Python has no
+    text codec of that name), with the charset named in the Content-Type."""
+    try:
+        "x".encode(charset.strip('"'))
+        codec = charset.strip('"')
+    except LookupError:
+        codec = "utf-8"
+
+    def value_bytes(value) -> bytes:
+        return str(value).encode(codec, "xmlcharrefreplace")
+
+    if content_type == "multipart":
+        body = b"".join(
+            part_header(name) + value_bytes(value) + b"\r\n" for name, value in data.items()
+        )
+        body += f"--{MULTIPART_BOUNDARY}--\r\n".encode("ascii")
+        return body, f"multipart/form-data; boundary={MULTIPART_BOUNDARY}; charset={charset}"
+    body = "&".join(
+        f"{name}={quote_from_bytes(value_bytes(value))}" for name, value in data.items()
+    )
+    return body.encode("ascii"), f"application/x-www-form-urlencoded; charset={charset}"
+
+
+def assert_charset_refused(response) -> None:
+    assert response.status_code == 400, response.status_code
+    html = html_of(response)
+    assert "character encoding other than UTF-8" in html
+    assert "<h1" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["urlencoded", "multipart"])
+@pytest.mark.parametrize("name", CHARSET_ENDPOINTS)
+def test_a_post_in_another_charset_is_refused_with_400_before_csrf(
+    name, content_type, alice, assessment_a
+):
+    cache.clear()
+    endpoint = other_post_endpoint(name, alice, assessment_a)
+    client = client_as(endpoint.user, enforce_csrf_checks=True)
+    page = client.get(endpoint.page)
+    token = CSRF_TOKEN.search(html_of(page))
+    assert token, f"{endpoint.page} has no CSRF token in its form"
+    state = database_state()
+    session_user = client.session.get("_auth_user_id")
+    for charset in FOREIGN_CHARSETS:
+        data = {**endpoint.data, "csrfmiddlewaretoken": token[1], "name": "Ça coûte €5"}
+        body, header = body_in(charset, data, content_type)
+        response = client.generic("POST", endpoint.target, body, content_type=header)
+        assert_charset_refused(response)
+        assert database_state() == state, charset
+        assert client.session.get("_auth_user_id") == session_user, charset
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "assessment_section:data-management"])
+@pytest.mark.parametrize("charset", UTF8_SPELLINGS)
+def test_a_post_that_names_utf8_in_any_spelling_is_accepted(name, charset, alice, assessment_a):
+    endpoint = form_endpoint(name, alice, assessment_a)
+    client = client_as(endpoint.user, enforce_csrf_checks=True)
+    token = CSRF_TOKEN.search(html_of(client.get(endpoint.page)))[1]
+    body, header = body_in(charset, {**endpoint.data, "csrfmiddlewaretoken": token}, "urlencoded")
+    response = client.generic("POST", endpoint.target, body, content_type=header)
+    assert response.status_code == 302, html_of(response)[:2000]
+
+
+def through_wsgi(method: str, path: str, content_type: str, body: bytes) -> tuple[int, str]:
+    """A request through the WSGI application that gunicorn serves, as the server sends it:
+    Django builds the request there, so a header that breaks that is seen too."""
+    import io
+    import sys
+
+    from maturity_site.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "next=%2F%E9&x=%FF",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "localhost",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    statuses = []
+    chunks = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        content = b"".join(chunks).decode("utf-8", "replace")
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return int(statuses[0].split()[0]), content
+
+
+charset_names = st.one_of(
+    st.sampled_from(sorted({*codec_aliases.values(), *codec_aliases})),
+    st.text(st.characters(codec="ascii", exclude_characters='"\\;\r\n'), max_size=12),
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    content_type=st.one_of(
+        charset_names.map(lambda name: f"application/x-www-form-urlencoded; charset={name}"),
+        charset_names.map(lambda name: f"multipart/form-data; boundary=b; charset={name}"),
+        charset_names.map(lambda name: f"text/plain; charset*={name}''{name}"),
+    ),
+    method=st.sampled_from(["GET", "POST"]),
+    path=st.sampled_from(["/", "/login/", "/signup/", "/password-reset/", "/healthz"]),
+)
+def test_any_declared_charset_gets_a_page_never_a_server_error(content_type, method, path):
+    """Query strings are decoded in the declared charset too, so GETs are checked as well."""
+    from maturity_site.middleware import is_utf8
+
+    fresh_example()
+    status, html = through_wsgi(method, path, content_type, b"email=a%E9%40b.example")
+    assert status < 500, (status, html[:500])
+    try:
+        declared = parse_header_parameters(content_type)[1]
+    except ValueError:
+        declared = {"charset": "unparseable"}
+    if "charset" in declared and not is_utf8(declared["charset"]):
+        assert status == 400, status
+        assert "character encoding other than UTF-8" in html
