@@ -1,33 +1,83 @@
-# The two commands: `make run` sets everything up and serves on http://127.0.0.1:8000;
-# `make test` runs the test suite. Both create the virtual environment when needed.
+# The two commands: `make run` sets everything up and serves on http://127.0.0.1:8000
+# (PORT=8001 make run for another port); `make test` runs the whole test suite. Both create
+# the virtual environment when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 BANK ?= $(firstword $(wildcard fixtures/question_bank_v1.yaml) fixtures/sample_bank.yaml)
+AXE := node_modules/axe-core/axe.min.js
 export DEBUG ?= true
 
-.PHONY: run test install setup lint format e2e screenshots clean bench-pages bench-saves loadtest
+.PHONY: run test install setup reset-demo lock axe lint format e2e screenshots clean \
+	bench-pages bench-saves loadtest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Exact versions with their hashes from the lock files (`make lock` writes them): first pip
+# and setuptools, then every dependency, then the project itself without dependencies,
+# built with the locked setuptools rather than one fetched for the build.
+$(VENV)/.installed: pyproject.toml requirements/tools.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/tools.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Write the lock files from pyproject.toml and requirements/tools.in, for every platform and
+# Python 3.11+, after changing either; versions already locked are kept while they still
+# fit (`make lock LOCK_ARGS=--upgrade` takes the newest). Production's lock takes the
+# development lock's versions, so both install the same packages.
+UV_COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: install
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt pyproject.toml
+	$(UV_COMPILE) -c requirements/dev.txt -o requirements/prod.txt pyproject.toml
+	$(UV_COMPILE) -o requirements/tools.txt requirements/tools.in
 
 setup: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_question_bank $(BANK)
 	$(BIN)/python manage.py setup_demo
 
-run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+# The port is checked before anything is installed or migrated, so a second `make run`
+# stops at once with what to do instead of after a minute of setup.
+define PORT_IS_FREE
+import socket, sys
+port = sys.argv[1]
+if not port.isdigit() or not 0 < int(port) < 65536:
+    sys.exit(f"PORT must be a number from 1 to 65535; got {port!r}.")
+probe = socket.socket()
+probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    probe.bind(("127.0.0.1", int(port)))
+except OSError:
+    sys.exit(f"Port {port} is in use (is make run already running?). Use another: PORT={int(port) + 1} make run")
+endef
+export PORT_IS_FREE
 
-test: install
+run:
+	@$(PYTHON) -c "$$PORT_IS_FREE" "$(PORT)"
+	@$(MAKE) --no-print-directory setup
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo organisation and accounts as `make run` first made them; nothing else changes.
+reset-demo: install
+	$(BIN)/python manage.py setup_demo --reset
+
+# axe-core for the accessibility tests, installed where npm is; elsewhere those tests are
+# skipped and say why.
+axe:
+	@if [ ! -f $(AXE) ]; then \
+		if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+		else echo "npm not found: the accessibility tests will be skipped."; fi; \
+	fi
+
+test: install axe
 	DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -38,12 +88,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-e2e: install
+e2e: install axe
 	DEBUG=false $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # Every page type at desktop and phone width, written to screenshots/ (ignored by git).
-screenshots: install
-	[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+screenshots: install axe
 	DEBUG=false SCREENSHOTS_DIR=screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 clean:

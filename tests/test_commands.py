@@ -2,8 +2,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
-from assessment.models import Assessment
+from assessment.management.commands.setup_demo import DEMO_PASSWORD
+from assessment.models import Assessment, Organisation
 
 
 @pytest.mark.django_db
@@ -15,7 +17,9 @@ def test_demo_accounts_are_refused_when_debug_is_off(settings):
 
 
 @pytest.mark.django_db
-def test_demo_setup_creates_accounts_and_a_submitted_assessment_once(settings, bank, capsys):
+def test_demo_setup_creates_accounts_and_two_submitted_assessments_to_compare_once(
+    settings, bank, capsys, client
+):
     settings.DEBUG = True
     call_command("setup_demo")
     call_command("setup_demo")
@@ -25,7 +29,28 @@ def test_demo_setup_creates_accounts_and_a_submitted_assessment_once(settings, b
     assert consultant.is_staff and not consultant.is_superuser
     assert consultant.groups.filter(name="Consultants").exists()
     assert User.objects.get(username="admin@demo.example").is_superuser
-    demo = Assessment.objects.get()
-    assert demo.status == "submitted"
-    assert demo.answered_count == bank.question_count
-    assert demo.result_snapshot["overall"]["label"] is not None
+    earlier, later = Assessment.objects.order_by("submitted_at")
+    for demo in (earlier, later):
+        assert demo.status == "submitted"
+        assert demo.answered_count == bank.question_count
+        assert demo.result_snapshot["overall"]["label"] is not None
+    assert earlier.organisation == later.organisation
+    client.force_login(User.objects.get(username="respondent@demo.example"))
+    page = client.get(reverse("assessment_results", args=[later.pk])).content.decode()
+    assert f"Compared with <strong>{earlier.title}</strong>" in page
+
+
+@pytest.mark.django_db
+def test_resetting_the_demo_recreates_it_and_leaves_everything_else(settings, bank, alice):
+    settings.DEBUG = True
+    call_command("setup_demo")
+    respondent = User.objects.get(username="respondent@demo.example")
+    respondent.set_password("changed-by-someone-playing")
+    respondent.save()
+    Assessment.objects.filter(organisation__name="Demo Analytics Ltd").first().delete()
+    call_command("setup_demo", reset=True)
+    demo = Organisation.objects.get(name="Demo Analytics Ltd")
+    assert demo.assessments.filter(status="submitted").count() == 2
+    assert User.objects.get(username="respondent@demo.example").check_password(DEMO_PASSWORD)
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert Organisation.objects.filter(pk=alice.membership.organisation_id).exists()

@@ -1,23 +1,41 @@
 import random
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from assessment import selectors, services
-from assessment.models import Answer, Membership, Organisation
+from assessment.models import Answer, Assessment, Membership, Organisation
 from assessment.roles import consultants_group
 
 DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105 — printed for local demos only
+DEMO_ORGANISATION = "Demo Analytics Ltd"
+DEMO_EMAILS = (
+    "respondent@demo.example",
+    "colleague@demo.example",
+    "consultant@demo.example",
+    "admin@demo.example",
+)
 DEMO_COMMENTS = {
     1: "Done by hand by our lead data scientist when needed.",
     3: "Runs in our Airflow pipeline; a person approves the release.",
 }
+# Two submitted assessments a year apart, so that the results page shows the comparison
+# with the previous one: (title, levels drawn from, seed, days ago submitted).
+DEMO_ASSESSMENTS = (
+    ("MLOps maturity 2024", (0, 1, 1, 1, 2, 2, 2, 3), 2024, 365),
+    ("MLOps maturity 2025", (1, 1, 2, 2, 2, 3, 3, 4), 2025, 0),
+)
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts (an organisation with two members, a consultant, an admin)."
+    help = (
+        "Create demo accounts (an organisation with two members and two submitted "
+        "assessments, a consultant, an admin)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,16 +43,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo accounts even though DEBUG is off.",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo organisation, its assessments and the demo accounts first, "
+            "so the demo starts as new. Nothing else is touched.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, force: bool, **options):
+    def handle(self, *args, force: bool, reset: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demo accounts have a published password; refusing with DEBUG off. "
                 "Use --force if you really mean it."
             )
+        if reset:
+            Organisation.objects.filter(name=DEMO_ORGANISATION).delete()
+            get_user_model().objects.filter(username__in=DEMO_EMAILS).delete()
         organisation, _ = Organisation.objects.get_or_create(
-            name="Demo Analytics Ltd",
+            name=DEMO_ORGANISATION,
             defaults={"sector": Organisation.Sector.TECHNOLOGY, "size": Organisation.Size.SMALL},
         )
         accounts = [
@@ -62,32 +89,43 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:28} {role}")
 
     def ensure_demo_assessment(self, organisation: Organisation) -> None:
-        """A submitted assessment, so results, the report and the review can be tried at once."""
+        """Submitted assessments, so results, the comparison, the report and the review can
+        be tried at once. One already there (by title) is left as it is."""
         bank = selectors.current_bank()
-        if bank is None or organisation.assessments.exists():
+        if bank is None:
             return
         respondent = organisation.memberships.get(role=Membership.Role.OWNER).user
-        assessment = services.start_assessment(
-            organisation=organisation, user=respondent, bank=bank, title="MLOps maturity 2025"
-        ).assessment
         structure = selectors.bank_structure(bank)
-        # A fixed seed gives every demo the same, plausible spread of levels.
-        generator = random.Random(2025)  # noqa: S311 — demo data, not security
-        submissions = []
-        for question in structure.questions:
-            level = generator.choice((1, 1, 2, 2, 2, 3, 3, 4))
-            choice = next(c for c in question.choices_list if c.level == level)
-            submissions.append(
-                services.AnswerSubmission(
-                    question=question,
-                    status=Answer.Status.ANSWERED,
-                    choice=choice,
-                    comment=DEMO_COMMENTS.get(level, ""),
-                    seen_revision=0,
+        existing = set(organisation.assessments.values_list("title", flat=True))
+        for title, levels, seed, days_ago in DEMO_ASSESSMENTS:
+            if title in existing:
+                continue
+            assessment = services.start_assessment(
+                organisation=organisation, user=respondent, bank=bank, title=title
+            ).assessment
+            # A fixed seed gives every demo the same, plausible spread of levels.
+            generator = random.Random(seed)  # noqa: S311 — demo data, not security
+            submissions = []
+            for question in structure.questions:
+                level = generator.choice(levels)
+                choice = next(c for c in question.choices_list if c.level == level)
+                submissions.append(
+                    services.AnswerSubmission(
+                        question=question,
+                        status=Answer.Status.ANSWERED,
+                        choice=choice,
+                        comment=DEMO_COMMENTS.get(level, ""),
+                        seen_revision=0,
+                    )
                 )
-            )
-        services.save_answers(assessment=assessment, user=respondent, submissions=submissions)
-        services.submit_assessment(assessment=assessment, user=respondent)
+            services.save_answers(assessment=assessment, user=respondent, submissions=submissions)
+            services.submit_assessment(assessment=assessment, user=respondent)
+            if days_ago:
+                # The comparison takes the latest assessment submitted before this one.
+                when = timezone.now() - timedelta(days=days_ago)
+                Assessment.objects.filter(pk=assessment.pk).update(
+                    created_at=when, submitted_at=when
+                )
 
     def ensure_user(self, email: str, first_name: str, kind: dict):
         User = get_user_model()
