@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 BANK ?= $(firstword $(wildcard fixtures/question_bank_v1.yaml) fixtures/sample_bank.yaml)
 AXE := node_modules/axe-core/axe.min.js
+NPM ?= npm
 export DEBUG ?= true
 
 .PHONY: run test install setup reset-demo lock axe lint format e2e screenshots clean \
@@ -60,9 +61,13 @@ except OSError:
 endef
 export PORT_IS_FREE
 
+# Background work (emails, report renders) runs in a worker beside the server, printing to
+# the same terminal; stopping the server stops it too.
 run:
 	@$(PYTHON) -c "$$PORT_IS_FREE" "$(PORT)"
 	@$(MAKE) --no-print-directory setup
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The demo organisation and accounts as `make run` first made them; nothing else changes.
@@ -73,7 +78,7 @@ reset-demo: install
 # skipped and say why.
 axe:
 	@if [ ! -f $(AXE) ]; then \
-		if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+		if command -v $(NPM) >/dev/null 2>&1; then $(NPM) ci --no-audit --no-fund --silent; \
 		else echo "npm not found: the accessibility tests will be skipped."; fi; \
 	fi
 

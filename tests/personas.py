@@ -2,8 +2,10 @@
 
 Each persona maps every question slug of the bank to the level (0-4) that a real
 organisation at that maturity would choose, or to "na" (Not applicable) where the bank
-allows it. They are written from the level definitions in
-/work/shared/reference/mlops-maturity-models.md (Microsoft section 2, Google section 3),
+allows it. They are written from the level definitions of Microsoft's MLOps maturity model
+(Azure Architecture Center) and Google Cloud's "MLOps: Continuous delivery and automation
+pipelines in machine learning", as summarised in the project's reference notes
+(../shared/reference/mlops-maturity-models.md beside the repository, sections 2 and 3),
 with a realistic spread: organisations are never at one level everywhere.
 
 The scoring tests reuse these sets, so change them only together with the bank version.

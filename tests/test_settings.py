@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from maturity_site.env import database_config, env_bool, env_int, env_list, env_secret
 
 PROJECT = Path(__file__).resolve().parent.parent
+GOOD_KEY = secrets.token_urlsafe(50)
 
 
 @pytest.mark.parametrize(
@@ -48,8 +50,8 @@ def test_env_secret_reads_a_file_named_by_the_file_variable(tmp_path):
 
 
 def test_sqlite_urls_get_wal_and_a_busy_timeout():
-    config = database_config("sqlite:////tmp/example.sqlite3")
-    assert config["NAME"] == "/tmp/example.sqlite3"
+    config = database_config("sqlite:///data/example.sqlite3")
+    assert config["NAME"] == "data/example.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout=5000" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
@@ -96,9 +98,29 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = start_django(SECRET_KEY="x" * 50)
+    result = start_django(SECRET_KEY=GOOD_KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short",
+        "k" * 20 + "production-secret-0123456",  # 45 characters
+        "ab" * 30,  # long, but two characters repeated
+    ],
+)
+def test_production_refuses_a_short_or_repetitive_secret_key(key):
+    result = start_django(SECRET_KEY=key, ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters long" in result.stderr
+    assert key not in result.stderr  # the message never repeats the key itself
+
+
+def test_production_starts_with_a_generated_key(tmp_path):
+    result = start_django(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.com", DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_typo_in_debug_stops_start_up_naming_the_variable():
