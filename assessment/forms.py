@@ -1,12 +1,15 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.mail.message import sanitize_address
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessment import emails
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
 from assessment.selectors import SavedAnswer
 from assessment.services import AnswerSubmission, normalise_email
@@ -84,6 +87,31 @@ class PasswordFieldsMixin(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending its email through emails.send like every other."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        emails.send(
+            "password-reset",
+            to=to_email,
+            context={
+                "email": to_email,
+                "link": f"{context['protocol']}://{context['domain']}{path}",
+            },
+        )
 
 
 def name_field(label, **kwargs) -> forms.CharField:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment import report, selectors
+from assessment import selectors, tasks
 from assessment.models import (
     Answer,
     Assessment,
@@ -504,7 +505,8 @@ def add_consultant_note(
 
 def _prepare_report_after_commit(assessment_id: int) -> None:
     """Render the report ahead of its first download, once the change is committed."""
-    transaction.on_commit(partial(report.prepare_report, assessment_id), robust=True)
+    if settings.REPORT_PREPARE:
+        transaction.on_commit(partial(tasks.prepare_report.enqueue, assessment_id), robust=True)
 
 
 @transaction.atomic

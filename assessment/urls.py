@@ -29,7 +29,9 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        throttle_posts("password-reset")(auth_views.PasswordResetView.as_view()),
+        throttle_posts("password-reset")(
+            auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm)
+        ),
         name="password_reset",
     ),
     path(

@@ -1,6 +1,7 @@
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
@@ -16,13 +17,15 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment import emails, forms, markup, results, selectors, services
-from assessment.models import LEVEL_CHOICES, Assessment, Membership
+from assessment import emails, forms, markup, results, selectors, services, tasks
+from assessment.models import LEVEL_CHOICES, Assessment, Membership, StoredReport
+from assessment.reports.context import report_filename
 from assessment.throttle import throttle_posts
 
 logger = logging.getLogger(__name__)
 AUTH_BACKEND = "assessment.backends.MembershipBackend"
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
+REPORT_REFRESH_SECONDS = 3
 PENDING_POST_KEY = "pending-post:"
 
 
@@ -135,7 +138,7 @@ def send_signup_email(request, outcome: services.SignupOutcome) -> None:
         "signup-confirm",
         to=user.email,
         context={
-            "user": user,
+            "first_name": user.first_name,
             "organisation_name": user.membership.organisation.name,
             "link": request.build_absolute_uri(link),
         },
@@ -508,28 +511,38 @@ def results_json(request, assessment_id: int):
 @login_required
 def report_pdf(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
-    # Imported here so that WeasyPrint loads only when the first report is asked for.
-    from assessment import report
-
-    try:
-        document = report.report_for(assessment)
-    except report.ReportError:
-        logger.exception("report for assessment %s could not be rendered", assessment.pk)
+    report = tasks.request_report(assessment)
+    if report.state == StoredReport.State.READY:
+        response = FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=report_filename(assessment),
+            content_type="application/pdf",
+        )
+        return response
+    if report.state == StoredReport.State.RENDERING:
         response = render(
             request,
-            "_error.html",
-            {
-                "code": 503,
-                "heading": "The report is not ready",
-                "explanation": "Preparing this report took too long. Please try again in a "
-                "minute; your results page shows the same figures meanwhile.",
-            },
-            status=503,
+            "assessment/report_preparing.html",
+            {"assessment": assessment, "refresh_seconds": REPORT_REFRESH_SECONDS},
+            status=202,
         )
-        response["Retry-After"] = "60"
+        response["Refresh"] = str(REPORT_REFRESH_SECONDS)
         return response
-    response = HttpResponse(document.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response = render(
+        request,
+        "_error.html",
+        {
+            "code": 503,
+            "heading": _("The report is not ready"),
+            "explanation": _(
+                "Preparing this report took too long. Please try again in a minute; your "
+                "results page shows the same figures meanwhile."
+            ),
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(settings.REPORT_RETRY_SECONDS)
     return response
 
 

@@ -140,3 +140,22 @@ def cache_config(url: str) -> dict:
     else:
         config["LOCATION"] = rest or "maturity"
     return config
+
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def env_choice(
+    name: str, default: str, choices: Mapping[str, object], environ: Mapping[str, str] = os.environ
+) -> str:
+    if name not in environ:
+        return default
+    value = environ[name].strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}; got {environ[name]!r}."
+        )
+    return value

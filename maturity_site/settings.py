@@ -11,9 +11,11 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from maturity_site.env import (
+    TASK_BACKENDS,
     cache_config,
     database_config,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_secret,
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessment",
 ]
 
@@ -161,16 +165,6 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # Files served at the site's root: /favicon.ico, which browsers ask for on their own.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
 
 EMAIL_BACKEND = env_secret("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
@@ -186,13 +180,55 @@ DEFAULT_FROM_EMAIL = (
     env_secret("DEFAULT_FROM_EMAIL") or "MLOps Maturity Assessment <noreply@localhost>"
 )
 
-# PDF reports: a render that takes longer is abandoned (the worker is never held longer);
-# rendered reports of submitted assessments are cached for repeated downloads.
+# PDF reports: a render that takes longer is stopped. Rendered reports are files in the
+# default storage, which every process reads.
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", default=30, minimum=1)
-REPORT_CACHE_TIMEOUT = env_int("REPORT_CACHE_TIMEOUT", default=60 * 60 * 24, minimum=0)
-# Render a report in the background when an assessment is submitted or reviewed, so the
-# first download is a cache hit. Off in tests unless a test turns it on.
+# A render that failed is tried again by a download this many seconds later.
+REPORT_RETRY_SECONDS = env_int("REPORT_RETRY_SECONDS", default=60, minimum=0)
+# Render a report as soon as an assessment is submitted or reviewed, so the first
+# download finds it ready. Off in tests unless a test turns it on.
 REPORT_PREPARE = env_bool("REPORT_PREPARE", default=not TESTING)
+
+# Background work (report renders, every email) goes through django-tasks. "database"
+# queues it for `manage.py db_worker`; "immediate" runs it at once in the process that
+# asked, for tests and for deployments without a worker.
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND", default="immediate" if TESTING else "database", choices=TASK_BACKENDS
+)
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# Emails that fail to send are tried again, later each time, this many times in all.
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", default=5, minimum=1)
+
+# Files (rendered reports) live in Django's storage: a folder under DATA_DIR by default,
+# or an S3-compatible bucket when S3_BUCKET is set (credentials from the usual AWS_*
+# variables, an endpoint for other providers from S3_ENDPOINT_URL).
+S3_BUCKET = env_secret("S3_BUCKET")
+STORAGES = {
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env_secret("S3_ENDPOINT_URL"),
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        }
+        if S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": DATA_DIR / "files"},
+        }
+    ),
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Security headers. HTTPS settings default on in production. Behind a proxy that
 # terminates TLS, HTTPS stays on and PROXY_SSL_HEADER=true lets Django see that the visitor

@@ -19,10 +19,22 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttle counters and cached reports live in the cache: no test sees another's."""
+    """Throttle counters live in the cache: no test sees another's."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def file_storage(settings, tmp_path):
+    """Stored reports go to a folder of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
 
 
 @pytest.fixture

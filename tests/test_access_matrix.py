@@ -183,9 +183,7 @@ class World:
 def world(bank, org_a, org_b, alice, bob, carol, monkeypatch) -> World:
     cache.clear()  # the per-address form throttles count in the cache
     # Access is decided before the PDF is drawn: skip WeasyPrint's seconds per report.
-    monkeypatch.setattr(
-        "assessment.report.render_pdf", lambda html: b"%PDF-1.7 stub", raising=False
-    )
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", lambda html: b"%PDF-1.7 stub")
     assessment_a = factories.make_assessment(
         organisation=org_a, bank=bank, created_by=alice, title=A_TITLE
     )

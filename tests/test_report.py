@@ -1,4 +1,4 @@
-"""The PDF report: contents, safety (fetcher, escaping, deadline), cache and access.
+"""The PDF report: contents, safety (fetcher, escaping, deadline), stored files, access.
 
 WeasyPrint takes about a second per report, so this file renders five PDFs in all and
 checks as much as it can on each.
@@ -7,6 +7,7 @@ checks as much as it can on each.
 import copy
 import io
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -19,13 +20,28 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 from pypdf import PdfReader
 
-from assessment import report, services
+from assessment import services, tasks
 from assessment.bank import load_bank, read_bank_file
-from assessment.models import Answer, Assessment, ConsultantNote, Organisation
+from assessment.models import Answer, Assessment, ConsultantNote, Organisation, StoredReport
+from assessment.reports.context import (
+    AUTHOR,
+    HEATMAP_FIRST_PAGE_HEIGHT_PX,
+    HEATMAP_PAGE_HEIGHT_PX,
+    MAX_COMMENT_CHARS,
+    MAX_SUMMARY_CHARS,
+    report_context,
+    report_filename,
+    report_html,
+)
+from assessment.reports.fetcher import STATIC_BASE, FetchRefused, fetch_resource, url_fetcher
+from assessment.reports.rendering import PDF_VARIANT, ReportTimeout, deadline, layout, render_pdf
+from assessment.reports.stored import claim_report, content_key
 from tests import factories
 
 # The sample bank: question slug -> level (None: "Don't know", "na": Not applicable).
@@ -57,6 +73,13 @@ def pages_text(pdf: bytes) -> list[str]:
     """Each page's text with whitespace collapsed, so wrapped lines read as one."""
     reader = PdfReader(io.BytesIO(pdf))
     return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def stored_pdf(assessment) -> bytes:
+    """The report as a download gets it: rendered (here, at once) and read from storage."""
+    report = tasks.request_report(assessment)
+    with report.file.open("rb") as file:
+        return file.read()
 
 
 def flat(text: str) -> str:
@@ -112,9 +135,8 @@ def reviewed(org_a, bank, alice, consultant, submitted):
 
 def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
     assessment = Assessment.objects.select_related("organisation", "bank").get(pk=reviewed.pk)
-    context = report.report_context(assessment)
-    document = report.report_for(assessment)
-    pdf = document.pdf
+    context = report_context(assessment)
+    pdf = stored_pdf(assessment)
     pages = pages_text(pdf)
     text = " ".join(pages)
     reader = PdfReader(io.BytesIO(pdf))
@@ -122,7 +144,7 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
     assert pdf.startswith(b"%PDF-")
     assert 6 <= len(pages) <= 20
     day = timezone.localdate(assessment.submitted_at).isoformat()
-    assert document.filename == f"mlops-maturity-acme-analytics-{day}.pdf"
+    assert report_filename(assessment) == f"mlops-maturity-acme-analytics-{day}.pdf"
 
     # Cover and summary.
     assert "Acme Analytics" in pages[0]
@@ -190,7 +212,7 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
 
     # Metadata, language and tags.
     assert reader.metadata.title == "MLOps maturity report: Acme Analytics"
-    assert reader.metadata.author == report.AUTHOR
+    assert reader.metadata.author == AUTHOR
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert "/StructTreeRoot" in root
@@ -207,7 +229,7 @@ def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(or
     full_bank = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v1.yaml")).bank
     assessment = factories.make_assessment(organisation=org_a, bank=full_bank, created_by=alice)
 
-    context = report.report_context(assessment)
+    context = report_context(assessment)
     charts_ = [
         ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
         for heatmap in context["heatmaps"]
@@ -215,8 +237,8 @@ def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(or
 
     assert len(charts_) == 2
     heights = [float(chart.get("height")) for chart in charts_]
-    assert heights[0] <= report.HEATMAP_FIRST_PAGE_HEIGHT_PX
-    assert heights[1] <= report.HEATMAP_PAGE_HEIGHT_PX
+    assert heights[0] <= HEATMAP_FIRST_PAGE_HEIGHT_PX
+    assert heights[1] <= HEATMAP_PAGE_HEIGHT_PX
     groups = [
         "".join(text.itertext())
         for chart in charts_
@@ -243,15 +265,15 @@ def test_a_section_taller_than_a_page_goes_on_in_the_next_heatmap(org_a, alice):
     bank = load_bank(data=data).bank
     assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
 
-    heatmaps = report.report_context(assessment)["heatmaps"]
+    heatmaps = report_context(assessment)["heatmaps"]
     charts_ = [
         ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
         for heatmap in heatmaps
     ]
 
     heights = [float(chart.get("height")) for chart in charts_]
-    assert heights[0] <= report.HEATMAP_FIRST_PAGE_HEIGHT_PX
-    assert all(height <= report.HEATMAP_PAGE_HEIGHT_PX for height in heights)
+    assert heights[0] <= HEATMAP_FIRST_PAGE_HEIGHT_PX
+    assert all(height <= HEATMAP_PAGE_HEIGHT_PX for height in heights)
     groups = [
         "".join(text.itertext())
         for chart in charts_
@@ -275,14 +297,13 @@ def test_a_section_taller_than_a_page_goes_on_in_the_next_heatmap(org_a, alice):
 def test_a_draft_is_marked_provisional_on_every_page(assessment_a):
     factories.answer(assessment_a, "training-data-versions", 2, comment="First go.")
     factories.answer(assessment_a, "run-tracking", 1)
-    document = report.report_for(assessment_a)
-    pages = pages_text(document.pdf)
+    pages = pages_text(stored_pdf(assessment_a))
 
     assert len(pages) >= 5
     assert all(PROVISIONAL in page for page in pages)
     assert "2 of 10 questions" in pages[0]
     assert "Not answered yet" in " ".join(pages)
-    assert document.filename.endswith("-draft.pdf")
+    assert report_filename(assessment_a).endswith("-draft.pdf")
 
 
 def test_what_respondents_type_is_escaped_and_any_script_fits_the_page(org_a, bank, alice):
@@ -305,11 +326,11 @@ def test_what_respondents_type_is_escaped_and_any_script_fits_the_page(org_a, ba
         else:
             factories.answer(assessment, slug, level, comment=comment)
 
-    html = report.report_html(assessment)
+    html = report_html(assessment)
     assert "<script>alert" not in html and "<style>body { display" not in html
-    document = report.layout(html)
+    document = layout(html)
     _assert_nothing_overflows(document)
-    pdf = document.write_pdf(pdf_variant=report.PDF_VARIANT)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     pages = pages_text(pdf)
     text = " ".join(pages)
     squeezed = "".join(text.split())
@@ -392,19 +413,19 @@ def _font_names(pdf: bytes) -> set[str]:
     ],
 )
 def test_the_fetcher_refuses_anything_but_the_apps_static_files(url):
-    with pytest.raises(report.FetchRefused):
-        report.fetch_resource(url)
-    with pytest.raises(report.FetchRefused):
-        report.url_fetcher().fetch(url)
+    with pytest.raises(FetchRefused):
+        fetch_resource(url)
+    with pytest.raises(FetchRefused):
+        url_fetcher().fetch(url)
 
 
 def test_the_fetcher_serves_static_files_and_data_uris():
-    stylesheet = report.url_fetcher().fetch(report.STATIC_BASE + "css/report.css")
+    stylesheet = url_fetcher().fetch(STATIC_BASE + "css/report.css")
     assert stylesheet.content_type == "text/css"
     assert b"@page" in stylesheet.read()
-    logo = report.fetch_resource(report.STATIC_BASE + "images/logo.svg")
+    logo = fetch_resource(STATIC_BASE + "images/logo.svg")
     assert logo.content_type == "image/svg+xml" and logo.body.startswith(b"<svg")
-    data = report.fetch_resource("data:text/plain;base64,aGVsbG8=")
+    data = fetch_resource("data:text/plain;base64,aGVsbG8=")
     assert (data.body, data.content_type) == (b"hello", "text/plain")
 
 
@@ -419,8 +440,8 @@ def test_a_static_file_linked_out_of_the_static_directories_is_refused(tmp_path,
 
     finders.get_finder.cache_clear()
     try:
-        with pytest.raises(report.FetchRefused):
-            report.fetch_resource(report.STATIC_BASE + "link.css")
+        with pytest.raises(FetchRefused):
+            fetch_resource(STATIC_BASE + "link.css")
     finally:
         finders.get_finder.cache_clear()
 
@@ -449,13 +470,13 @@ def test_rendering_hostile_html_fetches_nothing(tmp_path, monkeypatch):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     asked = []
-    real_fetch = report.fetch_resource
+    real_fetch = fetch_resource
 
     def spy(url):
         asked.append(url)
         return real_fetch(url)
 
-    monkeypatch.setattr(report, "fetch_resource", spy)
+    monkeypatch.setattr("assessment.reports.fetcher.fetch_resource", spy)
     local = f"http://127.0.0.1:{port}"
     html = f"""<!doctype html><html lang="en"><head><title>t</title>
       <link rel="stylesheet" href="{local}/x.css">
@@ -472,7 +493,7 @@ def test_rendering_hostile_html_fetches_nothing(tmp_path, monkeypatch):
       </body></html>"""
     try:
         started = time.monotonic()
-        pdf = report.render_pdf(html)
+        pdf = render_pdf(html)
     finally:
         server.shutdown()
         server.server_close()
@@ -488,12 +509,13 @@ def test_rendering_hostile_html_fetches_nothing(tmp_path, monkeypatch):
 
 def test_a_render_past_its_deadline_is_stopped_and_the_next_one_works():
     code = (
-        "import django; django.setup(); from assessment import report\n"
+        "import django; django.setup()\n"
+        "from assessment.reports.rendering import ReportTimeout, render_pdf\n"
         "try:\n"
-        "    report.render_pdf('<p>' + 'Many words here. ' * 20000 + '</p>', timeout=0)\n"
-        "except report.ReportTimeout:\n"
+        "    render_pdf('<p>' + 'Many words here. ' * 20000 + '</p>', timeout=0.5)\n"
+        "except ReportTimeout:\n"
         "    print('stopped')\n"
-        "assert report.render_pdf('<p>Fine</p>').startswith(b'%PDF')\n"
+        "assert render_pdf('<p>Fine</p>').startswith(b'%PDF')\n"
         "print('ok')\n"
     )
     result = _run_python(code)
@@ -501,28 +523,29 @@ def test_a_render_past_its_deadline_is_stopped_and_the_next_one_works():
     assert result.stdout.split() == ["stopped", "ok"]
 
 
-def test_the_deadline_stops_a_render_between_two_pages(monkeypatch):
-    """A clock that jumps a second at every check: the deadline passes during layout."""
-    seen, clock = [], iter(range(10**6))
-    real_filter = report._DeadlineFilter.filter
-
-    def spy(self, record):
-        seen.append(record.getMessage())
-        return real_filter(self, record)
-
-    monkeypatch.setattr(report._DeadlineFilter, "filter", spy)
-    monkeypatch.setattr(report, "_clock", lambda: float(next(clock)))
-    html = "".join(f"<p style='break-after: page'>Page {n}</p>" for n in range(40))
-    with pytest.raises(report.ReportTimeout):
-        report.render_pdf(html, timeout=12)
-    assert seen[-1].startswith("Step 5 - Creating layout - Page"), seen
-    assert len(seen) < 20
+def test_the_deadline_stops_python_work_in_the_main_thread_and_restores_the_alarm():
+    before = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with pytest.raises(ReportTimeout), deadline(0.2):
+        while time.monotonic() - started < 10:
+            pass
+    assert time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
-def test_renders_without_a_deadline_are_left_alone():
-    with report._deadline(60):
-        pass
-    report._check_deadline()  # no deadline set in this thread: nothing raised
+def test_outside_the_main_thread_a_render_runs_to_its_end():
+    outcome = []
+
+    def render_in_a_thread():
+        with deadline(0.05):
+            time.sleep(0.2)
+        outcome.append("finished")
+
+    thread = threading.Thread(target=render_in_a_thread)
+    thread.start()
+    thread.join(5)
+    assert outcome == ["finished"]
 
 
 def test_typed_text_is_cut_to_a_bounded_size(assessment_a, consultant):
@@ -534,17 +557,17 @@ def test_typed_text_is_cut_to_a_bounded_size(assessment_a, consultant):
     services.add_consultant_note(
         assessment=assessment_a, author=consultant, text="n" * 50_000, shared=True
     )
-    context = report.report_context(assessment_a)
+    context = report_context(assessment_a)
 
     comment = context["appendix"][0]["components"][0]["questions"][0]["comment"]
-    assert len(comment) == report.MAX_COMMENT_CHARS and comment.endswith("…")
-    assert len(context["review_summary"]) == report.MAX_SUMMARY_CHARS
-    assert len(context["notes"][0].text) == report.MAX_COMMENT_CHARS
+    assert len(comment) == MAX_COMMENT_CHARS and comment.endswith("…")
+    assert len(context["review_summary"]) == MAX_SUMMARY_CHARS
+    assert len(context["notes"][0].text) == MAX_COMMENT_CHARS
 
 
 def test_importing_the_report_module_does_not_load_weasyprint():
     code = (
-        "import sys, django; django.setup(); import assessment.report, assessment.views; "
+        "import sys, django; django.setup(); import assessment.tasks, assessment.views; "
         "assert 'weasyprint' not in sys.modules, 'weasyprint imported'; print('ok')"
     )
     result = _run_python(code)
@@ -568,57 +591,66 @@ def _run_python(code: str) -> subprocess.CompletedProcess:
     )
 
 
-# --- File name and cache -----------------------------------------------------------
+# --- File name and stored files ----------------------------------------------------
 
 
 def test_the_file_name_is_plain_ascii(org_a, bank, alice):
     assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
     today = timezone.localdate().isoformat()
-    assert report.report_filename(assessment) == f"mlops-maturity-acme-analytics-{today}-draft.pdf"
+    assert report_filename(assessment) == f"mlops-maturity-acme-analytics-{today}-draft.pdf"
     org_a.name = "数据科学 «Ltd»"
-    assert report.report_filename(assessment) == f"mlops-maturity-ltd-{today}-draft.pdf"
+    assert report_filename(assessment) == f"mlops-maturity-ltd-{today}-draft.pdf"
     org_a.name = "数据科学"
-    assert report.report_filename(assessment) == f"mlops-maturity-organisation-{today}-draft.pdf"
+    assert report_filename(assessment) == f"mlops-maturity-organisation-{today}-draft.pdf"
     org_a.name = 'Quote" Inc\r\nX-Header: 1'
-    assert re.fullmatch(r"mlops-maturity-[a-z0-9-]+\.pdf", report.report_filename(assessment))
+    assert re.fullmatch(r"mlops-maturity-[a-z0-9-]+\.pdf", report_filename(assessment))
 
 
-def test_drafts_are_never_cached_and_a_submitted_key_follows_every_change(
-    assessment_a, alice, consultant
-):
-    assert report.cache_key(assessment_a) is None
-    answer_all(assessment_a)
+def key_of(assessment) -> str:
+    fresh = Assessment.objects.select_related("organisation", "bank").get(pk=assessment.pk)
+    return content_key(report_html(fresh))
+
+
+def test_the_content_key_follows_everything_the_report_shows(assessment_a, alice, consultant):
+    draft_key = key_of(assessment_a)
+    factories.answer(assessment_a, "training-data-versions", 2)
+    assert key_of(assessment_a) != draft_key
+    answer_all(
+        assessment_a,
+        {slug: level for slug, level in ANSWERS.items() if slug != "training-data-versions"},
+    )
     submitted = services.submit_assessment(assessment=assessment_a, user=alice)
-    key = report.cache_key(submitted)
-    assert key and key == report.cache_key(Assessment.objects.get(pk=submitted.pk))
+    key = key_of(submitted)
+    assert key == key_of(submitted)  # the same content, the same key
 
     services.add_consultant_note(
         assessment=submitted, author=consultant, text="Private.", shared=False
     )
-    assert report.cache_key(submitted) == key  # private notes are not in the report
+    assert key_of(submitted) == key  # private notes are not in the report
     note = services.add_consultant_note(
         assessment=submitted, author=consultant, text="Shared.", shared=True
     )
-    shared_key = report.cache_key(submitted)
+    shared_key = key_of(submitted)
     assert shared_key != key
     ConsultantNote.objects.filter(pk=note.pk).update(text="Edited.")
-    assert report.cache_key(submitted) != shared_key
-    moved = services.review_transition(
-        assessment=submitted, to_status="in_review", consultant=consultant
-    )
-    assert report.cache_key(moved) not in (key, shared_key)
-    moved.organisation.name = "Acme Renamed"
-    assert report.cache_key(moved) != report.cache_key(Assessment.objects.get(pk=moved.pk))
-    changes = services.review_transition(
-        assessment=moved, to_status="changes_requested", consultant=consultant, message="Fix."
-    )
-    assert report.cache_key(changes) is None  # editable again
+    assert key_of(submitted) != shared_key
+    edited_key = key_of(submitted)
+    Organisation.objects.filter(pk=submitted.organisation_id).update(name="Acme Renamed")
+    assert key_of(submitted) != edited_key
+
+
+def stored_reports(assessment) -> list[StoredReport]:
+    return list(StoredReport.objects.filter(assessment=assessment))
+
+
+def refuse_to_render(html, **options):
+    raise AssertionError("the report was rendered again")
 
 
 # --- The view ----------------------------------------------------------------------
 
 
-def test_members_and_consultants_download_the_pdf_and_repeats_come_from_the_cache(
+def test_members_and_consultants_download_the_stored_pdf_and_repeats_render_nothing(
     client, submitted, bob, consultant, monkeypatch
 ):
     url = reverse("assessment_report", args=[submitted.pk])
@@ -631,31 +663,42 @@ def test_members_and_consultants_download_the_pdf_and_repeats_come_from_the_cach
     assert response["Content-Disposition"] == (
         f'attachment; filename="mlops-maturity-acme-analytics-{day}.pdf"'
     )
-    assert response.content.startswith(b"%PDF-")
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF-")
+    (stored,) = stored_reports(submitted)
+    assert stored.state == StoredReport.State.READY and stored.size == len(pdf)
+    assert default_storage.exists(stored.file.name)
 
-    def no_render(html):
-        raise AssertionError("rendered again instead of using the cache")
-
-    monkeypatch.setattr(report, "render_pdf", no_render)
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", refuse_to_render)
     again = client.get(url)
-    assert again.status_code == 200 and again.content == response.content
+    assert again.status_code == 200 and b"".join(again.streaming_content) == pdf
     client.force_login(consultant)
-    assert client.get(url).content == response.content
-    assert report.report_for(submitted).cached
+    assert b"".join(client.get(url).streaming_content) == pdf
 
 
-def test_a_draft_is_rendered_afresh_every_time(assessment_a, monkeypatch):
+def test_a_draft_is_rendered_again_when_what_it_shows_changes_and_the_old_file_goes(
+    client, alice, assessment_a, monkeypatch
+):
     calls = []
-    monkeypatch.setattr(report, "render_pdf", lambda html: calls.append(html) or b"%PDF-stub")
-    report.report_for(assessment_a)
+    monkeypatch.setattr(
+        "assessment.reports.stored.render_pdf", lambda html: calls.append(html) or b"%PDF-stub"
+    )
+    client.force_login(alice)
+    url = reverse("assessment_report", args=[assessment_a.pk])
+    client.get(url)
+    (first,) = stored_reports(assessment_a)
+    client.get(url)
+    assert len(calls) == 1  # nothing changed: the stored file is served
     factories.answer(assessment_a, "training-data-versions", 3, comment="Changed my mind")
-    second = report.report_for(assessment_a)
-    assert len(calls) == 2 and not second.cached
-    assert "Changed my mind" in calls[1]
+    client.get(url)
+    assert len(calls) == 2 and "Changed my mind" in calls[1]
+    (second,) = stored_reports(assessment_a)
+    assert second.pk != first.pk
+    assert not default_storage.exists(first.file.name)
 
 
 def test_the_report_is_refused_to_everyone_else(client, assessment_a, carol, alice, monkeypatch):
-    monkeypatch.setattr(report, "render_pdf", lambda html: b"%PDF-stub")
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", lambda html: b"%PDF-stub")
     url = reverse("assessment_report", args=[assessment_a.pk])
 
     anonymous = client.get(url)
@@ -664,92 +707,124 @@ def test_the_report_is_refused_to_everyone_else(client, assessment_a, carol, ali
 
     client.force_login(carol)
     assert client.get(url).status_code == 404
+    assert not stored_reports(assessment_a)  # refused before anything was drawn
 
     client.force_login(alice)
     assert client.post(url).status_code == 405
     assert client.get(url).status_code == 200
 
 
-def test_a_report_that_takes_too_long_gets_a_friendly_retry_page(
-    client, alice, assessment_a, monkeypatch
+def test_a_report_that_takes_too_long_gets_a_friendly_retry_page_and_is_tried_again_later(
+    client, alice, assessment_a, monkeypatch, settings
 ):
-    def too_slow(html):
-        raise report.ReportTimeout("past the deadline")
+    calls = []
 
-    monkeypatch.setattr(report, "render_pdf", too_slow)
+    def too_slow(html):
+        calls.append(html)
+        raise ReportTimeout("past the deadline")
+
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", too_slow)
     client.force_login(alice)
-    response = client.get(reverse("assessment_report", args=[assessment_a.pk]))
+    url = reverse("assessment_report", args=[assessment_a.pk])
+    response = client.get(url)
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert "The report is not ready" in response.content.decode()
+    assert client.get(url).status_code == 503 and len(calls) == 1  # not at once
+    settings.REPORT_RETRY_SECONDS = 0
+    client.get(url)
+    assert len(calls) == 2
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """A task backend that keeps what is enqueued, as a database queue with no worker does."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend.results
+
+
+def test_with_a_worker_a_download_waits_on_a_page_that_refreshes_itself_until_it_is_ready(
+    client, alice, submitted, queued_tasks
+):
+    client.force_login(alice)
+    url = reverse("assessment_report", args=[submitted.pk])
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    html = waiting.content.decode()
+    assert "Your report is being prepared" in html
+    assert '<meta http-equiv="refresh" content="3">' in html and waiting["Refresh"] == "3"
+    assert client.get(url).status_code == 202
+    (queued,) = queued_tasks  # the second visit did not queue a second render
+    assert queued.task.func is tasks.render_report.func
+
+    tasks.render_report.call(*queued.args)  # what the worker does
+    ready = client.get(url)
+    assert ready.status_code == 200
+    assert b"".join(ready.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_render_that_died_with_its_worker_is_claimed_again(submitted, settings):
+    first = claim_report(submitted)
+    assert first.render and not claim_report(submitted).render  # one claim at a time
+    StoredReport.objects.filter(pk=first.report.pk).update(
+        requested_at=timezone.now() - timedelta(seconds=2 * settings.REPORT_RENDER_TIMEOUT + 1)
+    )
+    again = claim_report(submitted)
+    assert again.render and again.report.pk == first.report.pk
+
+
+def test_content_that_changed_after_the_claim_is_rendered_under_its_own_key(
+    submitted, consultant, monkeypatch
+):
+    monkeypatch.setattr(
+        "assessment.reports.stored.render_pdf", lambda html: b"%PDF-" + html[-9:].encode()
+    )
+    claim = claim_report(submitted)
+    services.add_consultant_note(
+        assessment=submitted, author=consultant, text="Shared late.", shared=True
+    )
+    tasks.render_report.call(claim.report.pk)
+    (stored,) = stored_reports(submitted)
+    assert stored.content_key == key_of(submitted) != claim.report.content_key
+    assert stored.state == StoredReport.State.READY
 
 
 # --- Prepared ahead of the first download ------------------------------------------
 
 
 @pytest.fixture
-def background_renders(settings, monkeypatch):
-    """Turns on preparing reports and keeps the threads, so a test can wait for them."""
+def renders(settings, monkeypatch):
+    """Reports prepared on submit and review, drawn by a stand-in for WeasyPrint."""
     settings.REPORT_PREPARE = True
-    threads = []
-    prepare = report.prepare_report
-
-    def recorded(assessment_id):
-        thread = prepare(assessment_id)
-        threads.append(thread)
-        return thread
-
-    monkeypatch.setattr(report, "prepare_report", recorded)
-    yield threads
-    for thread in threads:
-        if thread is not None:
-            thread.join(60)
+    drawn = []
+    monkeypatch.setattr(
+        "assessment.reports.stored.render_pdf",
+        lambda html: drawn.append(html) or b"%PDF-prepared",
+    )
+    return drawn
 
 
-def _wait(threads) -> None:
-    for thread in threads:
-        if thread is not None:
-            thread.join(60)
-            assert not thread.is_alive()
-
-
-def _cached_pdf(assessment) -> bytes | None:
-    fresh = Assessment.objects.select_related("organisation", "bank").get(pk=assessment.pk)
-    return report.report_cache().get(report.cache_key(fresh))
-
-
-def test_submitting_prepares_the_report_so_the_first_download_is_a_cache_hit(
-    client, background_renders, assessment_a, alice, django_capture_on_commit_callbacks, monkeypatch
+def test_submitting_prepares_the_report_so_the_first_download_finds_it_ready(
+    client, renders, assessment_a, alice, django_capture_on_commit_callbacks, monkeypatch
 ):
     answer_all(assessment_a)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_assessment(assessment=assessment_a, user=alice)
-    _wait(background_renders)
-    prepared = _cached_pdf(assessment_a)
-    assert len(background_renders) == 1 and prepared is not None
-
-    def no_render(html):
-        raise AssertionError("the download rendered the report again")
-
-    monkeypatch.setattr(report, "render_pdf", no_render)
+    assert len(renders) == 1
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", refuse_to_render)
     client.force_login(alice)
     response = client.get(reverse("assessment_report", args=[assessment_a.pk]))
     assert response.status_code == 200
-    assert response.content == prepared
-    assert "Checked with the data team." in " ".join(pages_text(prepared))
+    assert b"".join(response.streaming_content) == b"%PDF-prepared"
 
 
-def test_a_review_and_a_shared_note_prepare_the_changed_report(
-    background_renders, submitted, consultant, django_capture_on_commit_callbacks, monkeypatch
+def test_a_review_and_a_shared_note_prepare_the_changed_report_and_a_private_note_does_not(
+    renders, submitted, consultant, django_capture_on_commit_callbacks
 ):
-    rendered = []
-    monkeypatch.setattr(report, "render_pdf", lambda html: rendered.append(html) or b"%PDF-x")
-
     with django_capture_on_commit_callbacks(execute=True):
         services.review_transition(
             assessment=submitted, to_status="in_review", consultant=consultant
         )
-    _wait(background_renders)
     with django_capture_on_commit_callbacks(execute=True):
         services.add_consultant_note(
             assessment=submitted, author=consultant, text="Internal only.", shared=False
@@ -758,68 +833,28 @@ def test_a_review_and_a_shared_note_prepare_the_changed_report(
         services.add_consultant_note(
             assessment=submitted, author=consultant, text="Shared with the team.", shared=True
         )
-    _wait(background_renders)
-
-    assert len(background_renders) == 2  # the private note prepared nothing
-    assert len(rendered) == 2
-    assert "Shared with the team." in rendered[1] and "Internal only." not in rendered[1]
-    assert _cached_pdf(submitted) == b"%PDF-x"
+    assert len(renders) == 2
+    assert "Shared with the team." in renders[1] and "Internal only." not in renders[1]
 
 
-def test_editable_assessments_and_a_switched_off_setting_prepare_nothing(
-    settings, assessment_a, alice
+def test_with_the_setting_off_nothing_is_prepared(
+    settings, renders, assessment_a, alice, django_capture_on_commit_callbacks
 ):
-    settings.REPORT_PREPARE = True
-    assert report.prepare_report(assessment_a.pk) is None  # a draft is never cached
-    answer_all(assessment_a)
-    submitted = services.submit_assessment(assessment=assessment_a, user=alice)
     settings.REPORT_PREPARE = False
-    assert report.prepare_report(submitted.pk) is None
-    assert report.report_cache().get(report.cache_key(submitted)) is None
+    answer_all(assessment_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_assessment(assessment=assessment_a, user=alice)
+    assert renders == [] and not stored_reports(assessment_a)
 
 
-def test_a_download_during_the_background_render_waits_for_it_instead_of_rendering_again(
-    settings, submitted, monkeypatch
-):
-    settings.REPORT_PREPARE = True
-    real_render = report.render_pdf
-    started, release, calls = threading.Event(), threading.Event(), []
-
-    def gated_render(html, **options):
-        calls.append(html)
-        started.set()
-        release.wait(30)
-        return real_render(html, **options)
-
-    monkeypatch.setattr(report, "render_pdf", gated_render)
-    thread = report.prepare_report(submitted.pk)
-    assert thread is not None and started.wait(30)
-    # While it renders, no second background render starts in this process.
-    assert report.prepare_report(submitted.pk) is None
-    threading.Timer(0.2, release.set).start()
-    document = report.report_for(submitted)
-    thread.join(30)
-
-    assert document.cached and document.pdf.startswith(b"%PDF-")
-    assert len(calls) == 1
-
-
-def test_a_failed_background_render_is_logged_and_the_download_renders_the_report(
+def test_a_failed_render_is_logged_and_marked_so_the_download_explains(
     settings, submitted, monkeypatch, caplog
 ):
-    settings.REPORT_PREPARE = True
-    real_render = report.render_pdf
-
     def broken(html, **options):
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(report, "render_pdf", broken)
-    thread = report.prepare_report(submitted.pk)
-    assert thread is not None
-    thread.join(30)
-    assert "could not be prepared" in caplog.text
-    assert report.report_cache().get(report.cache_key(submitted)) is None
-
-    monkeypatch.setattr(report, "render_pdf", real_render)
-    document = report.report_for(submitted)
-    assert not document.cached and document.pdf.startswith(b"%PDF-")
+    monkeypatch.setattr("assessment.reports.stored.render_pdf", broken)
+    tasks.prepare_report.enqueue(submitted.pk)
+    assert "out of memory" in caplog.text
+    (stored,) = stored_reports(submitted)
+    assert stored.state == StoredReport.State.FAILED
