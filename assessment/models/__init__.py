@@ -1,0 +1,34 @@
+"""The data model, one module per area; every model is importable from here."""
+
+from assessment.levels import LEVEL_CHOICES
+from assessment.models.assessments import COMMENT_MAX_LENGTH, Answer, Assessment
+from assessment.models.bank import (
+    Choice,
+    Component,
+    ComponentGuidance,
+    Question,
+    QuestionBank,
+    Section,
+)
+from assessment.models.organisations import Invitation, Membership, Organisation
+from assessment.models.reports import StoredReport
+from assessment.models.reviews import ConsultantNote, ReviewEvent
+
+__all__ = [
+    "COMMENT_MAX_LENGTH",
+    "LEVEL_CHOICES",
+    "Answer",
+    "Assessment",
+    "Choice",
+    "Component",
+    "ComponentGuidance",
+    "ConsultantNote",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "Question",
+    "QuestionBank",
+    "ReviewEvent",
+    "Section",
+    "StoredReport",
+]
