@@ -136,6 +136,17 @@ def test_the_image_and_ci_install_from_the_locks():
     assert "make install" in ci and "pip install" not in ci
 
 
+def test_compose_runs_a_worker_that_shares_the_database_and_the_files_of_the_web_container():
+    import yaml
+
+    services = yaml.safe_load((PROJECT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    worker = next(s for s in services.values() if "db_worker" in str(s.get("command")))
+    web = services["web"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    data = [volume for volume in web["volumes"] if volume.endswith(":/app/data")]
+    assert data and data[0] in worker["volumes"]
+
+
 # --- make run and make test -----------------------------------------------------------------
 
 
