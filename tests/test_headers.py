@@ -162,4 +162,3 @@ def test_behind_a_proxy_https_visitors_are_served_and_the_health_check_answers_o
     plain = client.get(reverse("home"))
     assert plain.status_code == 301
     assert plain["Location"].startswith("https://")
-
