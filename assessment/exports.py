@@ -20,7 +20,8 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from assessment import results, scoring, selectors
+from assessment import results, selectors
+from assessment.domain import scoring
 from assessment.models import Answer, Assessment, ConsultantNote, QuestionBank
 
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows

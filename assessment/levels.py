@@ -4,7 +4,7 @@ page, the report, the exports and the admin."""
 from django.utils.translation import gettext_lazy as _
 
 LEVELS = (0, 1, 2, 3, 4)
-LOWEST, HIGHEST = LEVELS[0], LEVELS[-1]
+MIN_LEVEL, MAX_LEVEL = LEVELS[0], LEVELS[-1]
 
 LEVEL_LABELS = {
     0: _("Not in place"),

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from assessment import charts, roadmap, selectors
+from assessment import charts, selectors
+from assessment.domain import roadmap
+from assessment.domain.scoring import LEVEL_LABELS, AssessmentResult, ComponentResult
 from assessment.models import Assessment, ComponentGuidance, ConsultantNote
-from assessment.scoring import LEVEL_LABELS, AssessmentResult, ComponentResult
 
 
 def results_document(assessment: Assessment) -> dict:

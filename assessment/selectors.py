@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from assessment import roadmap, scoring
+from assessment.domain import roadmap, scoring
 from assessment.models import (
     Answer,
     Assessment,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment.scoring import (  # noqa: E402 - needs the path set above
+from assessment.domain.scoring import (  # noqa: E402 - needs the path set above
     AnswerValue,
     BankSpec,
     ComponentSpec,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.bank import copy_bank_as_draft
+from assessment.domain.scoring import LEVEL_LABELS
 from assessment.models import (
     Answer,
     Assessment,
@@ -20,7 +21,6 @@ from assessment.models import (
     QuestionBank,
     ReviewEvent,
 )
-from assessment.scoring import LEVEL_LABELS
 from tests import factories
 
 Status = Assessment.Status

@@ -4,14 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.roadmap import (
+from assessment.domain.roadmap import (
     HORIZON_TITLES,
     ComponentGuidance,
     ComponentMeta,
     build_roadmap,
     horizon_sizes,
 )
-from assessment.scoring import (
+from assessment.domain.scoring import (
     AnswerValue,
     BankSpec,
     ComponentSpec,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.scoring import (
+from assessment.domain.scoring import (
     LEVEL_LABELS,
     AnswerValue,
     BankSpec,

@@ -3,7 +3,7 @@
 import pytest
 
 from assessment.bank import read_bank_file
-from assessment.scoring import (
+from assessment.domain.scoring import (
     AnswerValue,
     BankSpec,
     ComponentSpec,

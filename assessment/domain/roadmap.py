@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessment.scoring import (
+from assessment.domain.scoring import (
     DONT_KNOW,
     LEVEL_LABELS,
     MAX_LEVEL,

@@ -23,15 +23,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
 
-LEVEL_LABELS: dict[int, str] = {
-    0: "Not in place",
-    1: "Manual",
-    2: "Repeatable",
-    3: "Reproducible",
-    4: "Automated",
-}
-MIN_LEVEL = 0
-MAX_LEVEL = 4
+from assessment.levels import LEVEL_LABELS, MAX_LEVEL, MIN_LEVEL
+
 REPEATABLE = 2  # foundation gate threshold and cap
 
 ANSWERED = "answered"

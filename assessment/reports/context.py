@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessment import charts, results
+from assessment.domain.scoring import LEVEL_LABELS
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, ConsultantNote
 from assessment.reports.fetcher import STATIC_BASE
-from assessment.scoring import LEVEL_LABELS
 
 TEMPLATE = "assessment/report/report.html"
 
