@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessment import emails
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
@@ -307,6 +308,22 @@ class SectionAnswers:
     def errors(self) -> list[QuestionRow]:
         return [row for row in self.rows if row.error]
 
+    # The shared error summary (templates/_error_summary.html) reads the page as a form:
+    # a page-wide line, then one linked entry per question that needs attention.
+    def non_field_errors(self) -> list[str]:
+        count = len(self.errors)
+        if not count:
+            return []
+        message = ngettext(
+            "Nothing on this page was saved yet: %(count)s answer needs attention.",
+            "Nothing on this page was saved yet: %(count)s answers need attention.",
+            count,
+        )
+        return [message % {"count": count}]
+
+    def __iter__(self):
+        return (SummaryEntry.of(row) for row in self.errors)
+
     def _validate(self, row: QuestionRow) -> AnswerSubmission | None:
         question = row.question
         if len(set(self.data.getlist(row.field_name))) > 1:
@@ -317,7 +334,7 @@ class SectionAnswers:
             row.error = str(
                 _(
                     "Comments can be at most %(limit)s characters; this one has %(length)s. "
-                    "Nothing was cut: shorten it by %(over)s and save again."
+                    "Nothing was cut: shorten it by %(over)s characters and save again."
                 )
                 % {
                     "limit": f"{COMMENT_MAX_LENGTH:,}",
@@ -363,6 +380,27 @@ class SectionAnswers:
                 row.conflict = current
                 row.revision = current.revision
                 row.conflict_by_viewer = viewer is not None and current.answered_by_id == viewer.pk
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """A question with an error, as the error summary lists a form field."""
+
+    id_for_label: str
+    label: str
+    errors: list[str]
+
+    @classmethod
+    def of(cls, row: QuestionRow) -> "SummaryEntry":
+        question = row.question
+        if len(row.comment) > COMMENT_MAX_LENGTH:
+            target = f"c{question.pk}"
+        elif question.choices_list:  # the first option, as the page's markup names it
+            target = f"q{question.pk}-{question.choices_list[0].pk}"
+        else:
+            target = f"q-{question.pk}"
+        text = question.text if len(question.text) <= 90 else question.text[:89] + "…"
+        return cls(id_for_label=target, label=text, errors=[row.error])
 
 
 def clean_comment(raw: str) -> str:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from assessment.forms import DONT_KNOW, NOT_APPLICABLE, QuestionRow
-from assessment.models import LEVEL_CHOICES, Question
+from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Question
 
 
 @dataclass(frozen=True)
@@ -93,22 +94,47 @@ def _conflict(row: QuestionRow) -> str:
     return render_to_string("assessment/_conflict.html", {"row": row}) if row.conflict else ""
 
 
-def _comment(q: PreparedQuestion, row: QuestionRow, state: str, *, compact: bool) -> str:
+def comment_count(length: int) -> tuple[str, bool]:
+    """The count under a comment box, and whether the comment is over the limit."""
+    values = {
+        "length": f"{length:,}",
+        "limit": f"{COMMENT_MAX_LENGTH:,}",
+        "over": f"{length - COMMENT_MAX_LENGTH:,}",
+    }
+    if not length:
+        return _("Up to %(limit)s characters") % values, False
+    if length > COMMENT_MAX_LENGTH:
+        return _("%(length)s of %(limit)s characters: %(over)s too many") % values, True
+    return _("%(length)s of %(limit)s characters") % values, False
+
+
+def _comment(q: PreparedQuestion, row: QuestionRow, editable: bool, *, compact: bool) -> str:
+    # No maxlength: a browser would cut a pasted comment silently; the server refuses one
+    # that is too long and shows it again, whole, with its count (kept live by section.js).
     is_open = " open" if row.comment else ""
     summary = (
-        "Comment"
+        _("Comment")
         if compact
-        else 'Comment or evidence <span class="small text-body-secondary">(optional)</span>'
+        else _("Comment or evidence")
+        + f' <span class="small text-body-secondary">{_("(optional)")}</span>'
     )
     css = "form-control form-control-sm mt-1" if compact else "form-control mt-2"
     details_css = "mt-1 fw-normal" if compact else "mt-2"
     summary_attributes = ' class="small"' if compact else ""
+    count, over = comment_count(len(row.comment))
+    count_css = "char-count small " + ("text-danger fw-semibold" if over else "text-body-secondary")
+    described = f"count-{q.pk}" + (f" error-{q.pk}" if row.error else "")
+    # Read-only rather than disabled, so that text that can no longer be saved can be copied.
+    state = "" if editable else " readonly"
     return (
         f'<details class="{details_css}"{is_open}>'
         f"<summary{summary_attributes}>{summary}</summary>"
-        f'<label class="visually-hidden" for="c{q.pk}">Comment or evidence for: {q.text}</label>'
-        f'<textarea class="{css}" id="c{q.pk}" name="c{q.pk}" rows="2" maxlength="4000"{state}>'
-        f"{escape(row.comment)}</textarea></details>"
+        f'<label class="visually-hidden" for="c{q.pk}">'
+        f"{_('Comment or evidence for:')} {q.text}</label>"
+        f'<textarea class="{css}" id="c{q.pk}" name="c{q.pk}" rows="2" '
+        f'aria-describedby="{described}" data-count="count-{q.pk}"{state}>'
+        f"{escape(row.comment)}</textarea>"
+        f'<p id="count-{q.pk}" class="{count_css}">{count}</p></details>'
         f'<input type="hidden" name="r{q.pk}" value="{row.revision}">'
     )
 
@@ -145,7 +171,7 @@ def question_fieldset(row: QuestionRow, *, editable: bool) -> str:
             f'<label for="{option.input_id}">{label}</label></div>'
         )
     parts.append("</div>")
-    parts.append(_comment(q, row, state, compact=False))
+    parts.append(_comment(q, row, editable, compact=False))
     parts.append("</fieldset>")
     return "".join(parts)
 
@@ -186,7 +212,7 @@ def grid_markup(rows: list[QuestionRow], *, editable: bool) -> SafeString:
             )
         parts.append(_error(q, row, "text-danger small"))
         parts.append(_conflict(row))
-        parts.append(_comment(q, row, state, compact=True))
+        parts.append(_comment(q, row, editable, compact=True))
         parts.append("</th>")
         by_level = dict(zip(q.levels, q.options, strict=True))
         for level, level_label in LEVEL_CHOICES:

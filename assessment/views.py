@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, JsonResponse
@@ -17,8 +16,17 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment import emails, forms, markup, results, selectors, services, tasks
-from assessment.models import LEVEL_CHOICES, Assessment, Membership, StoredReport
+from assessment import (
+    emails,
+    forms,
+    markup,
+    questionnaire,
+    results,
+    selectors,
+    services,
+    tasks,
+)
+from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Membership, StoredReport
 from assessment.reports.context import report_filename
 from assessment.throttle import throttle_posts
 
@@ -26,7 +34,6 @@ logger = logging.getLogger(__name__)
 AUTH_BACKEND = "assessment.backends.MembershipBackend"
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 REPORT_REFRESH_SECONDS = 3
-PENDING_POST_KEY = "pending-post:"
 
 
 def posted(request):
@@ -44,32 +51,6 @@ def member_required(view):
             if request.user.is_staff:
                 return redirect("admin:index")
             raise Http404("You are not a member of an organisation.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def keep_posted_answers_on_login(view):
-    """A POST from an expired session is kept and replayed after logging in again.
-
-    Without this, answers typed on a page left open past the session lifetime would be
-    lost at the login redirect.
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and request.method == "POST":
-            request.session[PENDING_POST_KEY + request.path] = {
-                key: request.POST.getlist(key)
-                for key in request.POST
-                if key != "csrfmiddlewaretoken"
-            }
-            messages.info(
-                request,
-                "Your session had expired. Log in again: the answers you sent are kept and "
-                "will be saved.",
-            )
-            return redirect_to_login(request.path)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -359,12 +340,11 @@ def assessment_overview(request, assessment_id: int):
     )
 
 
-def section_questions(section) -> list:
-    return [q for component in section.components_list for q in component.questions_list]
+section_questions = questionnaire.section_questions
 
 
 @GET_AND_POST
-@keep_posted_answers_on_login
+@questionnaire.keep_posted_answers_on_login
 @member_required
 def section(request, assessment_id: int, section_slug: str):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
@@ -375,36 +355,40 @@ def section(request, assessment_id: int, section_slug: str):
     answers = selectors.answers_for_questionnaire(assessment)
     questions = section_questions(current)
 
-    data = request.POST if request.method == "POST" else None
-    pending = request.session.pop(PENDING_POST_KEY + request.path, None)
-    if data is None and pending is not None:
-        data = selectors.querydict(pending)
+    pending = questionnaire.take_pending_post(request)
+    data = request.POST if request.method == "POST" else pending
     page = forms.SectionAnswers(questions, answers, data)
-    status = 200
-    conflicts = 0
+    status, conflict_heading, no_longer_editable = 200, "", False
     if data is not None:
-        if not assessment.is_editable:
-            messages.error(
-                request,
-                f"This assessment is {assessment.get_status_display().lower()}; "
-                "answers can no longer be changed.",
-            )
-            return redirect("assessment_overview", assessment_id=assessment.pk)
-        if page.is_valid():
-            outcome = services.save_answers(
-                assessment=assessment, user=request.user, submissions=page.submissions
-            )
-            if not outcome.conflicts:
-                if pending is not None:
-                    messages.success(request, "The answers you sent before logging in are saved.")
-                return redirect(next_page_after_save(request, assessment, structure, current))
-            page.show_conflicts(outcome.conflicts)
-            conflicts = len(outcome.conflicts)
-            status = 409
+        background = questionnaire.wants_json(request)
+        try:
+            outcome = questionnaire.save_page(assessment, request.user, page, partial=background)
+        except services.NotEditable:
+            # Submitted before or while this was sent: say so, and show what was sent.
+            assessment.refresh_from_db(fields=["status"])
+            if background:
+                return questionnaire.not_editable_reply(assessment)
+            status, no_longer_editable = 409, True
         else:
-            status = 400
+            if background:
+                return questionnaire.background_save_reply(page, outcome, request.user)
+            if outcome is None:
+                status = 400
+            elif not outcome.conflicts:
+                if pending is not None:
+                    messages.success(
+                        request, _("The answers you sent before logging in are saved.")
+                    )
+                return redirect(
+                    questionnaire.next_page_after_save(request, assessment, structure, current)
+                )
+            else:
+                page.show_conflicts(outcome.conflicts, viewer=request.user)
+                conflict_heading = questionnaire.conflict_heading(outcome.conflicts, request.user)
+                status = 409
         answers = selectors.answers_for_questionnaire(assessment)
 
+    editable = assessment.is_editable
     previous, following = structure.neighbours(current)
     progress = selectors.section_progress(structure, answers)
     return render(
@@ -420,36 +404,20 @@ def section(request, assessment_id: int, section_slug: str):
             "nav": [(s, progress[s.pk], len(section_questions(s))) for s in structure.sections],
             "answered": len(answers),
             "total": len(structure.questions),
-            "editable": assessment.is_editable,
-            "conflicts": conflicts,
+            "editable": editable,
+            "save_form_id": "answers" if editable else "",
+            "answering_as": editable and questionnaire.answering_as_token(request.user, assessment),
+            "comment_limit": COMMENT_MAX_LENGTH,
+            "conflicts": bool(conflict_heading),
+            "conflict_heading": conflict_heading,
+            "no_longer_editable": no_longer_editable,
             "levels": LEVEL_CHOICES,
             "questions_html": (
                 markup.grid_markup if current.layout == "grid" else markup.questions_markup
-            )(page.rows, editable=assessment.is_editable),
+            )(page.rows, editable=editable),
         },
         status=status,
     )
-
-
-def next_page_after_save(request, assessment: Assessment, structure, current) -> str:
-    """Where the button or section link the respondent pressed leads, once saved."""
-    goto = request.POST.get("goto", "")
-    previous, following = structure.neighbours(current)
-    if goto == "next" and following is not None:
-        target = following
-    elif goto == "previous" and previous is not None:
-        target = previous
-    elif goto == "next":
-        return reverse("assessment_review", args=[assessment.pk])
-    elif goto.startswith("section:") and structure.section(goto.removeprefix("section:")):
-        target = structure.section(goto.removeprefix("section:"))
-    elif goto == "exit":
-        messages.success(request, "Your answers are saved. Come back any time.")
-        return reverse("dashboard")
-    else:
-        messages.success(request, "Saved.")
-        target = current
-    return reverse("assessment_section", args=[assessment.pk, target.slug])
 
 
 @require_safe

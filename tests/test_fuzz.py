@@ -27,6 +27,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.urls import reverse
@@ -34,7 +35,7 @@ from django.utils.http import parse_header_parameters, url_has_allowed_host_and_
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment import services
+from assessment import questionnaire, services
 from assessment.models import (
     Answer,
     Assessment,
@@ -716,7 +717,7 @@ def expected_outcome(questions, slots: dict[int, Slot], decode) -> tuple[int, di
         slot = slots[question.pk]
         values = [decode(value) for value in slot.values]
         value = values[-1].strip() if values else ""
-        comment = decode(slot.comment or "").replace("\x00", "").strip()
+        comment = decode(slot.comment or "").replace("\x00", "").replace("\r\n", "\n").strip()
         existing_comment = slot.existing[2] if slot.existing else None
         choices = {str(choice.pk): choice for choice in question.choices.all()}
         if len(set(values)) > 1 or len(comment) > COMMENT_LIMIT:
@@ -818,8 +819,9 @@ def section_extras(questions, other_questions):
 def test_a_section_page_saves_every_posted_answer_or_none(
     alice, bob, assessment_a, section_slug, data, how, expired_session, locked
 ):
-    """Questions layout and grid layout; a save after the session expired is replayed on
-    the GET after logging in again, and must follow the same rule."""
+    """Questions layout and grid layout; a save after the login expired is replayed on the
+    GET after logging in again, and must follow the same rule (unless it was larger than
+    the page's fields can be, and so not kept)."""
     fresh_example()
     questions = list(
         Question.objects.filter(
@@ -838,20 +840,34 @@ def test_a_section_page_saves_every_posted_answer_or_none(
     pairs = section_pairs(questions, slots, extras)
 
     if expired_session:
+        # The browser kept the page, with the field a logged-in member's form carries, and
+        # dropped the expired session cookie.
         client = client_as()
-        response = send(client, url, pairs, (how, b""))
+        token = questionnaire.answering_as_token(alice, assessment_a)
+        response = send(client, url, [*pairs, ("answering_as", token)], (how, b""))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
         assert snapshot(assessment_a) == before
+        own = {f"{prefix}{question.pk}" for question in questions for prefix in "qcr"}
+        size = sum(
+            len(received(value, how)) + questionnaire.VALUE_OVERHEAD
+            for name, value in pairs
+            if received(name, how) in own
+        )
+        kept = "pending-post" in client.session
+        assert kept == (size <= len(questions) * questionnaire.QUESTION_ROOM), size
         client.force_login(alice)
         response = client.get(url)
+        if not kept:
+            assert response.status_code == 200 and snapshot(assessment_a) == before
+            return
     else:
         response = send(client_as(alice), url, pairs, (how, b""))
     assert_handled(response, a_200_shows_errors=False)
     after = snapshot(assessment_a)
 
     if locked:
-        assert response.status_code == 302
-        assert response["Location"] == reverse("assessment_overview", args=[assessment_a.pk])
+        assert response.status_code == 409
+        assert "can no longer be changed" in html_of(response)
         assert after == before
         return
     status, changes = expected_outcome(questions, slots, lambda text: received(text, how))
@@ -863,7 +879,7 @@ def test_a_section_page_saves_every_posted_answer_or_none(
         if status == 400:
             assert 'id="error-' in html, "no error next to the question"
         if status == 409:
-            assert "A colleague changed" in html
+            assert "of these answers while you were editing" in html
         return
     expected = dict(before)
     for question_id, (answer_status, choice_id, comment, revision) in changes.items():
@@ -926,6 +942,154 @@ def test_a_section_post_with_too_many_fields_or_too_big_a_body_is_refused_whole(
         assert response.status_code == 400
         assert "could not be understood" in html_of(response)
         assert not Answer.objects.exists()
+
+
+# --- Session size and races (hardening #4 and #7) ----------------------------------------
+#
+# An anonymous post is kept, to be saved after logging in, only when its form was given to
+# a logged-in member (the signed answering_as field), and then only the last one, with the
+# section's own fields, no bigger than those can be. A save that loses a race with a submit
+# is refused with the "no longer editable" page, and writes nothing.
+
+SECTIONS = ["data-management", "model-lifecycle", "pipeline-grid"]
+
+
+def own_fields(assessment, slug: str) -> set[str]:
+    questions = Question.objects.filter(
+        component__section__bank=assessment.bank, component__section__slug=slug
+    )
+    return {f"{prefix}{question.pk}" for question in questions for prefix in "qcr"}
+
+
+def session_size(client) -> int:
+    session = client.session
+    return len(session.encode(dict(session.items())))
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    data=st.data(),
+    how=st.sampled_from(["multipart", "urlencoded"]),
+    posts=st.integers(1, 4),
+    had_logged_in=st.booleans(),
+)
+def test_anonymous_posts_keep_at_most_one_bounded_post_of_the_sections_own_fields(
+    alice, assessment_a, data, how, posts, had_logged_in
+):
+    fresh_example()
+    client = client_as()
+    token = questionnaire.answering_as_token(alice, assessment_a)
+    big = st.sampled_from(["x" * HUGE, "y" * (COMMENT_LIMIT + 1), "z" * 2 * COMMENT_LIMIT])
+    for _ in range(posts):
+        slug = data.draw(st.sampled_from(SECTIONS))
+        own = sorted(own_fields(assessment_a, slug))
+        names = st.one_of(st.sampled_from(own), hostile_names)
+        values = st.one_of(hostile_text, st.sampled_from([DK, NA, "1"]), big)
+        pairs = data.draw(st.lists(st.tuples(names, values), max_size=8))
+        if had_logged_in:
+            pairs.append(("answering_as", token))
+        url = reverse("assessment_section", args=[assessment_a.pk, slug])
+        response = send(client, url, pairs, (how, b""))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    session = dict(client.session.items())
+    pending = [key for key in session if key.startswith("pending-post")]
+    assert len(pending) <= (1 if had_logged_in else 0), pending
+    largest_room = max(
+        len(own_fields(assessment_a, slug)) // 3 * questionnaire.QUESTION_ROOM for slug in SECTIONS
+    )
+    assert session_size(client) < largest_room + 2_000
+    if pending:
+        kept = session["pending-post"]
+        slug = kept["path"].rstrip("/").rsplit("/", 1)[1]
+        assert set(kept["data"]) <= own_fields(assessment_a, slug)
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_four_anonymous_posts_of_two_megabytes_leave_a_small_session(alice, assessment_a):
+    """The attack as reported: 4 posts of 2.3 MB made a 9 MB session row."""
+    client = client_as()
+    token = questionnaire.answering_as_token(alice, assessment_a)
+    for slug in [*SECTIONS, SECTIONS[0]]:
+        question = Question.objects.filter(component__section__slug=slug).first()
+        url = reverse("assessment_section", args=[assessment_a.pk, slug])
+        for pairs in (
+            [(f"c{question.pk}", "x" * 2_300_000)],
+            [(f"junk{n}", "x" * 2_300) for n in range(900)],
+            [(f"c{question.pk}", "x" * 2_300_000), ("answering_as", token)],
+        ):
+            assert send(client, url, pairs).status_code == 302
+    assert session_size(client) < 5_000
+
+
+class SubmitLands:
+    """A colleague's submit that commits before the n-th query of the request, or after the
+    request when the save's transaction starts first: a real submit can land no later than
+    just before the save locks the assessment row, and otherwise waits for it to commit."""
+
+    def __init__(self, assessment, user, before_query: int):
+        self.assessment, self.user, self.before_query = assessment, user, before_query
+        self.queries, self.landed, self.in_save = 0, False, False
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries += 1
+        self.in_save = self.in_save or sql.startswith(("SAVEPOINT", "BEGIN"))
+        if not (self.landed or self.in_save) and self.queries >= self.before_query:
+            self.land()
+        return execute(sql, params, many, context)
+
+    def land(self):
+        self.landed = True
+        services.submit_assessment(assessment=self.assessment, user=self.user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section_slug", ["data-management", "pipeline-grid"])
+@pytest.mark.parametrize("background", [False, True])
+@FUZZ
+@given(before_query=st.integers(1, 16), level=st.integers(0, 4))
+def test_a_save_racing_a_submit_is_saved_before_it_or_refused_never_a_server_error(
+    alice, bob, assessment_a, section_slug, background, before_query, level
+):
+    fresh_example()
+    Answer.objects.filter(assessment=assessment_a).delete()
+    Assessment.objects.filter(pk=assessment_a.pk).update(status="draft", submitted_at=None)
+    complete(assessment_a)
+    assessment_a.refresh_from_db()
+    questions = list(Question.objects.filter(component__section__slug=section_slug))
+    pairs = [("goto", "next")]
+    for question in questions:
+        pairs += [(f"q{question.pk}", str(question.choices.get(level=level).pk))]
+        pairs += [(f"c{question.pk}", "raced"), (f"r{question.pk}", "1")]
+    before = snapshot(assessment_a)
+    url = reverse("assessment_section", args=[assessment_a.pk, section_slug])
+    headers = {"headers": {"Accept": "application/json"}} if background else {}
+    race = SubmitLands(assessment_a, bob, before_query)
+    with connection.execute_wrapper(race):
+        response = send(client_as(alice), url, pairs, **headers)
+    if not race.landed:
+        race.land()
+    if background:  # JSON for the page's script
+        assert response.status_code < 500 and response.json()["message"]
+    else:
+        assert_handled(response, a_200_shows_errors=False)
+    assessment_a.refresh_from_db()
+    assert assessment_a.status == "submitted"
+    if response.status_code == 409:
+        assert snapshot(assessment_a) == before, "a refused save changed answers"
+        if background:
+            assert response.json()["status"] == "not_editable"
+        else:
+            assert "can no longer be changed" in html_of(response)
+            assert html_of(response).count(">raced</textarea>") == len(questions)
+        return
+    assert response.status_code == (200 if background else 302)
+    expected = dict(before)
+    for question in questions:
+        choice = question.choices.get(level=level).pk
+        expected[question.pk] = ("answered", choice, "raced", 2, alice.pk)
+    assert snapshot(assessment_a) == expected
 
 
 # --- CSRF ------------------------------------------------------------------------------------

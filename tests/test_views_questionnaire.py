@@ -1,5 +1,9 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import Answer, Assessment, Question
 from tests import factories
@@ -212,7 +216,7 @@ def test_a_save_from_a_stale_page_shows_both_values_and_saves_nothing(
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "A colleague changed 1 of these answers" in html
+    assert "Bob changed one of these answers" in html
     assert "Bob" in html and q.choices.get(level=3).statement in html
     assert f'value="{choice_id("data-lineage", 1)}" checked' in html
     assert saved_levels(assessment_a) == {"data-lineage": 3}
@@ -241,33 +245,132 @@ def test_the_same_answer_from_a_stale_page_is_not_a_conflict(client, assessment_
     assert response.status_code == 302
 
 
-def test_answers_posted_after_the_session_expired_are_saved_after_logging_in(
-    client, assessment_a, alice
+def answering_as(client, assessment, slug="data-management") -> str:
+    """The signed field a section page gives a logged-in member, as their browser keeps it."""
+    html = client.get(section_url(assessment, slug)).content.decode()
+    return re.search(r'name="answering_as" value="([^"]+)"', html)[1]
+
+
+def expire_login(client) -> None:
+    """What a browser does when the session cookie expires: it stops sending it."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+
+
+def pending_posts(client) -> list:
+    return [key for key, _ in client.session.items() if key.startswith("pending-post")]
+
+
+def test_answers_posted_after_the_login_expired_are_saved_after_logging_in(
+    member_client, assessment_a
 ):
     q = question("data-lineage")
     url = section_url(assessment_a)
-    response = client.post(url, {f"q{q.pk}": choice_id("data-lineage", 2), f"r{q.pk}": "0"})
+    token = answering_as(member_client, assessment_a)
+    expire_login(member_client)
+    response = member_client.post(
+        url, {f"q{q.pk}": choice_id("data-lineage", 2), f"r{q.pk}": "0", "answering_as": token}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not Answer.objects.filter(assessment=assessment_a).exists()
 
-    login = client.post(
+    login = member_client.post(
         response["Location"], {"username": "alice@acme.example", "password": factories.PASSWORD}
     )
     assert login["Location"] == url
-    page = client.get(url, follow=True)
+    page = member_client.get(url, follow=True)
     assert "The answers you sent before logging in are saved." in page.content.decode()
     assert saved_levels(assessment_a) == {"data-lineage": 2}
+    assert pending_posts(member_client) == []
+
+
+def test_an_anonymous_post_from_a_visitor_who_never_logged_in_is_not_kept(client, assessment_a):
+    q = question("data-lineage")
+    response = client.post(section_url(assessment_a), {f"q{q.pk}": choice_id("data-lineage", 2)})
+    assert response["Location"].startswith(reverse("login"))
+    assert pending_posts(client) == []
+    assert "answers you sent are kept" not in client.get(response["Location"]).content.decode()
+
+
+def test_a_forged_or_foreign_answering_as_field_keeps_nothing(
+    client, assessment_a, assessment_b, carol
+):
+    client.force_login(carol)
+    carols = answering_as(client, assessment_b)
+    expire_login(client)
+    q = question("data-lineage")
+    for token in (carols, carols[:-2] + "xx", "garbage", "ü:ü:ü"):
+        client.post(section_url(assessment_a), {f"q{q.pk}": "dk", "answering_as": token})
+        assert pending_posts(client) == []
+
+
+def test_only_the_last_post_is_kept_with_only_the_sections_own_fields(member_client, assessment_a):
+    token = answering_as(member_client, assessment_a)
+    grid_token = answering_as(member_client, assessment_a, "pipeline-grid")
+    expire_login(member_client)
+    own, other = question("data-lineage"), question("run-tracking")
+    member_client.post(
+        section_url(assessment_a, "pipeline-grid"), {"answering_as": grid_token, "x": "y" * 1000}
+    )
+    member_client.post(
+        section_url(assessment_a),
+        {
+            f"q{own.pk}": "dk",
+            f"c{own.pk}": "kept",
+            f"r{own.pk}": "0",
+            f"q{other.pk}": "dk",
+            "goto": "exit",
+            "junk": "z" * 100_000,
+            "answering_as": token,
+        },
+    )
+    assert pending_posts(member_client) == ["pending-post"]
+    kept = member_client.session["pending-post"]
+    assert kept["path"] == section_url(assessment_a)
+    assert kept["data"] == {f"q{own.pk}": ["dk"], f"c{own.pk}": ["kept"], f"r{own.pk}": ["0"]}
+
+
+def test_a_kept_post_is_no_bigger_than_the_sections_fields_can_be(member_client, assessment_a):
+    token = answering_as(member_client, assessment_a)
+    expire_login(member_client)
+    q = question("data-lineage")
+    # Four questions on the page: a comment of 100,000 characters is more than all of them
+    # can hold together.
+    response = member_client.post(
+        section_url(assessment_a), {f"c{q.pk}": "x" * 100_000, "answering_as": token}
+    )
+    assert response["Location"].startswith(reverse("login"))
+    assert pending_posts(member_client) == []
+    # Over one comment's limit, but within the page's: kept, so that it can be refused whole
+    # with its length once logged in, rather than lost.
+    member_client.post(
+        section_url(assessment_a),
+        {f"q{q.pk}": "dk", f"c{q.pk}": "x" * 5000, "answering_as": token},
+    )
+    assert len(member_client.session["pending-post"]["data"][f"c{q.pk}"][0]) == 5000
+
+
+def test_kept_answers_are_saved_only_for_the_member_who_sent_them(member_client, assessment_a, bob):
+    token = answering_as(member_client, assessment_a)
+    expire_login(member_client)
+    q = question("data-lineage")
+    member_client.post(section_url(assessment_a), {f"q{q.pk}": "dk", "answering_as": token})
+    member_client.force_login(bob)
+    assert member_client.get(section_url(assessment_a)).status_code == 200
+    assert not Answer.objects.filter(assessment=assessment_a).exists()
+    assert pending_posts(member_client) == []
 
 
 def test_answers_kept_from_an_expired_session_are_not_given_to_another_organisation(
-    client, assessment_a, carol
+    member_client, assessment_a, carol
 ):
     q = question("data-lineage")
     url = section_url(assessment_a)
-    client.post(url, {f"q{q.pk}": choice_id("data-lineage", 2)})
-    client.force_login(carol)
-    assert client.get(url).status_code == 404
+    token = answering_as(member_client, assessment_a)
+    expire_login(member_client)
+    member_client.post(url, {f"q{q.pk}": choice_id("data-lineage", 2), "answering_as": token})
+    member_client.force_login(carol)
+    assert member_client.get(url).status_code == 404
     assert not Answer.objects.filter(assessment=assessment_a).exists()
 
 
@@ -276,8 +379,26 @@ def test_a_submitted_assessment_is_read_only(member_client, assessment_a):
     page = member_client.get(section_url(assessment_a)).content.decode()
     assert "answers are shown read-only" in page
     assert "disabled" in page
-    response = post_answers(member_client, assessment_a, {"data-lineage": 2})
-    assert response["Location"] == reverse("assessment_overview", args=[assessment_a.pk])
+    assert 'name="answering_as"' not in page
+    assert 'name="goto"' not in page
+
+
+def test_a_save_to_an_assessment_that_is_no_longer_editable_keeps_what_was_sent_on_screen(
+    member_client, assessment_a
+):
+    """A tab left open while a colleague submitted: the save is refused with a page that
+    says why and still shows the answers and comment that were sent, to copy."""
+    q = question("data-lineage")
+    Assessment.objects.filter(pk=assessment_a.pk).update(status=Assessment.Status.SUBMITTED)
+    response = post_answers(
+        member_client, assessment_a, {"data-lineage": 2}, **{f"c{q.pk}": "Runbook §4, step 2"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "can no longer be changed" in html
+    assert "was not saved" in html
+    assert f'value="{choice_id("data-lineage", 2)}" checked disabled' in html
+    assert "Runbook §4, step 2</textarea>" in html
     assert not Answer.objects.filter(assessment=assessment_a).exists()
 
 
@@ -343,3 +464,264 @@ def test_saving_a_section_uses_a_constant_number_of_queries(
     )
     with django_assert_max_num_queries(14):
         member_client.post(url, three)
+
+
+# --- Every way off a section page saves first ------------------------------------------------
+
+
+def test_every_way_off_an_editable_section_page_is_a_button_of_its_form(
+    member_client, assessment_a
+):
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    for goto in ("home", "dashboard", "members", "account", "logout", "overview"):
+        assert re.search(rf'<button [^>]*form="answers" name="goto" value="{goto}"', html), goto
+    for url in (
+        reverse("home"),
+        reverse("dashboard"),
+        reverse("members"),
+        reverse("password_change"),
+        reverse("assessment_overview", args=[assessment_a.pk]),
+    ):
+        assert f'href="{url}"' not in html, url
+    assert f'action="{reverse("logout")}"' not in html
+
+
+@pytest.mark.parametrize(
+    "goto, destination",
+    [
+        ("home", lambda a: reverse("home")),
+        ("dashboard", lambda a: reverse("dashboard")),
+        ("members", lambda a: reverse("members")),
+        ("account", lambda a: reverse("password_change")),
+        ("overview", lambda a: reverse("assessment_overview", args=[a.pk])),
+    ],
+)
+def test_leaving_by_the_breadcrumb_or_the_top_navigation_saves_first(
+    member_client, assessment_a, goto, destination
+):
+    response = post_answers(member_client, assessment_a, {"data-lineage": 2}, goto=goto)
+    assert response.status_code == 302
+    assert response["Location"] == destination(assessment_a)
+    assert saved_levels(assessment_a) == {"data-lineage": 2}
+
+
+def test_logging_out_from_a_section_page_saves_first(member_client, assessment_a):
+    response = post_answers(member_client, assessment_a, {"data-lineage": 2}, goto="logout")
+    assert response["Location"] == reverse("home")
+    assert saved_levels(assessment_a) == {"data-lineage": 2}
+    assert "_auth_user_id" not in member_client.session
+    assert "saved" in member_client.get(reverse("home")).content.decode()
+
+
+def test_leaving_with_an_answer_that_needs_attention_stays_on_the_page(member_client, assessment_a):
+    q = question("data-lineage")
+    response = post_answers(
+        member_client, assessment_a, {}, goto="dashboard", **{f"c{q.pk}": "no answer yet"}
+    )
+    assert response.status_code == 400
+    assert "no answer yet</textarea>" in response.content.decode()
+
+
+# --- Background saves (JavaScript) -----------------------------------------------------------
+
+
+def background_save(client, assessment, answers: dict, *, section="data-management", **extra):
+    return client.post(
+        section_url(assessment, section),
+        answer_data(assessment, answers, **extra),
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_a_background_save_answers_json_with_the_time_and_the_new_revisions(
+    member_client, assessment_a
+):
+    q = question("data-lineage")
+    before = timezone.localtime()
+    response = background_save(member_client, assessment_a, {"data-lineage": 2})
+    assert response.status_code == 200
+    reply = response.json()
+    assert reply["status"] == "saved"
+    assert reply["message"] in {f"Saved at {t:%H:%M}" for t in (before, timezone.localtime())}
+    assert reply["revisions"] == {f"r{q.pk}": 1}
+    assert saved_levels(assessment_a) == {"data-lineage": 2}
+
+    # The page sends the revision it was given: the next save is no stale-page conflict.
+    changed = {"goto": "save", f"q{q.pk}": choice_id("data-lineage", 3), f"r{q.pk}": "1"}
+    again = member_client.post(
+        section_url(assessment_a), changed, headers={"Accept": "application/json"}
+    )
+    assert again.json()["revisions"] == {f"r{q.pk}": 2}
+    assert saved_levels(assessment_a) == {"data-lineage": 3}
+
+
+def test_a_background_save_keeps_the_valid_answers_and_names_the_others(
+    member_client, assessment_a
+):
+    lineage, versions = question("data-lineage"), question("training-data-versions")
+    response = background_save(
+        member_client,
+        assessment_a,
+        {"data-lineage": 2},
+        **{f"c{versions.pk}": "a comment typed before choosing"},
+    )
+    reply = response.json()
+    assert reply["status"] == "partly_saved"
+    assert "1 answer that needs attention" in reply["message"]
+    assert list(reply["errors"]) == [f"q{versions.pk}"]
+    assert reply["revisions"] == {f"r{lineage.pk}": 1}
+    assert saved_levels(assessment_a) == {"data-lineage": 2}
+
+
+def test_a_background_save_from_a_stale_page_reports_the_conflict_and_saves_nothing(
+    member_client, assessment_a, bob
+):
+    factories.answer(assessment_a, "data-lineage", 3, answered_by=bob)
+    q = question("data-lineage")
+    response = background_save(
+        member_client, assessment_a, {"data-lineage": 1}, **{f"r{q.pk}": "0"}
+    )
+    assert response.status_code == 409
+    reply = response.json()
+    assert reply["status"] == "conflict"
+    assert "Bob changed one of these answers" in reply["message"]
+    assert saved_levels(assessment_a) == {"data-lineage": 3}
+
+
+def test_a_background_save_after_the_login_expired_is_kept_and_says_so(member_client, assessment_a):
+    token = answering_as(member_client, assessment_a)
+    expire_login(member_client)
+    response = background_save(member_client, assessment_a, {"data-lineage": 2}, answering_as=token)
+    assert response.status_code == 401
+    assert response.json()["status"] == "login"
+    assert pending_posts(member_client) == ["pending-post"]
+
+
+def test_a_background_save_to_a_submitted_assessment_is_refused_in_json(
+    member_client, assessment_a
+):
+    Assessment.objects.filter(pk=assessment_a.pk).update(status=Assessment.Status.SUBMITTED)
+    response = background_save(member_client, assessment_a, {"data-lineage": 2})
+    assert response.status_code == 409
+    assert response.json()["status"] == "not_editable"
+    assert not Answer.objects.filter(assessment=assessment_a).exists()
+
+
+def test_a_background_save_uses_a_constant_number_of_queries(
+    member_client, assessment_a, django_assert_max_num_queries
+):
+    url = section_url(assessment_a)
+    member_client.get(url)
+    one = answer_data(assessment_a, {"training-data-versions": 1})
+    accept = {"Accept": "application/json"}
+    with django_assert_max_num_queries(13):
+        assert member_client.post(url, one, headers=accept).json()["status"] == "saved"
+    three = answer_data(
+        assessment_a, {"training-data-versions": 2, "data-lineage": 3, "data-validation-checks": 1}
+    )
+    with django_assert_max_num_queries(13):
+        assert member_client.post(url, three, headers=accept).json()["status"] == "saved"
+
+
+def test_the_section_page_loads_its_script_and_no_inline_one(member_client, assessment_a):
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    assert re.search(r'<script src="/static/js/section\.js" defer></script>', html)
+    assert "<script>" not in html and " onclick=" not in html
+    assert 'id="save-status"' in html and 'aria-live="polite"' in html
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+def test_a_comment_that_holds_text_is_open_and_shows_its_length(member_client, assessment_a):
+    factories.answer(assessment_a, "data-lineage", 2, comment="See runbook §4")
+    q = question("data-lineage")
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    comment = re.search(rf'<details[^>]*>(?:(?!</details>).)*id="c{q.pk}"', html, re.S)[0]
+    assert comment.startswith("<details") and " open" in comment.split(">")[0]
+    assert f'<p id="count-{q.pk}"' in html and "14 of 4,000 characters" in html
+    assert f'aria-describedby="count-{q.pk}"' in html
+
+
+def test_a_pasted_comment_over_the_limit_is_refused_whole_with_its_length(
+    member_client, assessment_a
+):
+    q = question("data-lineage")
+    pasted = "Evidence. " * 450  # 4,500 characters
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    assert "maxlength" not in html  # the browser would cut a paste silently
+    response = post_answers(
+        member_client, assessment_a, {"data-lineage": 2}, **{f"c{q.pk}": pasted}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "at most 4,000 characters; this one has 4,499" in html
+    assert "4,499 of 4,000 characters: 499 too many" in html
+    assert f'href="#c{q.pk}"' in html  # the error summary leads to the box
+    assert f"{pasted.strip()}</textarea>" in html
+    assert not Answer.objects.filter(assessment=assessment_a).exists()
+
+
+def test_a_line_break_counts_as_one_character_as_the_browser_shows_it(member_client, assessment_a):
+    q = question("data-lineage")
+    # Browsers send each line break as CR LF; the box and its count show one character.
+    comment = ("x" * 99 + "\r\n") * 40
+    post_answers(member_client, assessment_a, {"data-lineage": 2}, **{f"c{q.pk}": comment})
+    saved = Answer.objects.get(assessment=assessment_a, question=q).comment
+    assert saved == ("x" * 99 + "\n") * 39 + "x" * 99
+
+
+# --- Conflicts and the state after submitting ------------------------------------------------
+
+
+def test_a_conflict_with_ones_own_other_tab_says_so_without_a_double_full_stop(
+    member_client, assessment_a
+):
+    q = question("data-lineage")
+    # The same page open in two tabs; the first tab saves, then the second.
+    post_answers(member_client, assessment_a, {"data-lineage": 3})
+    response = member_client.post(
+        section_url(assessment_a), {f"q{q.pk}": choice_id("data-lineage", 1), f"r{q.pk}": "0"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "You changed one of these answers in another tab or device" in html
+    assert "You</strong> changed this answer in another tab or device" in html
+    assert "A colleague" not in html and "Alice" not in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert not re.search(r"\.\s*\.", text.replace("...", "")), "a double full stop"
+
+
+def test_a_submitted_overview_no_longer_talks_of_saving_or_offers_to_submit(
+    member_client, assessment_a
+):
+    answer_everything(assessment_a)
+    draft = member_client.get(reverse("assessment_overview", args=[assessment_a.pk]))
+    assert "Each page saves" in draft.content.decode()
+    member_client.post(reverse("assessment_submit", args=[assessment_a.pk]))
+    for name in ("assessment_overview", "assessment_review"):
+        html = member_client.get(reverse(name, args=[assessment_a.pk])).content.decode()
+        assert "saves" not in html, name
+        assert "Review and submit" not in html and "Submit assessment" not in html, name
+
+
+def test_a_consultants_review_action_does_not_change_who_last_edited_it(
+    member_client, assessment_a, alice, consultant
+):
+    from assessment import services
+
+    answer_everything(assessment_a)
+    post_answers(member_client, assessment_a, {"data-lineage": 3})
+    services.submit_assessment(assessment=assessment_a, user=alice)
+    before = Assessment.objects.get(pk=assessment_a.pk)
+    assert before.last_edited_by == alice
+    for to_status, message in (("in_review", ""), ("changes_requested", "Add evidence")):
+        services.review_transition(
+            assessment=before, to_status=to_status, consultant=consultant, message=message
+        )
+    after = Assessment.objects.get(pk=assessment_a.pk)
+    assert after.status == "changes_requested"
+    assert (after.last_edited_by, after.updated_at) == (before.last_edited_by, before.updated_at)
+    html = member_client.get(reverse("assessment_overview", args=[assessment_a.pk])).content
+    edited = timezone.localtime(before.updated_at).strftime("%H:%M")
+    assert f"on {timezone.localtime(before.updated_at):%-d %b %Y}, {edited}" in html.decode()
