@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from assessment.domain.scoring import LEVEL_LABELS, MAX_LEVEL, MIN_LEVEL, round_score
+from assessment.domain.scoring import round_score
+from assessment.levels import LEVEL_LABELS, MAX_LEVEL, MIN_LEVEL
 
 # Contrast against white (WCAG 2.2): text at least 4.5:1, data marks at least 3:1.
 # Grid lines and the light bar fill only repeat what the data marks already show.

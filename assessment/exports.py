@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from assessment import results, selectors
 from assessment.domain import scoring
+from assessment.levels import LEVEL_LABELS
 from assessment.models import Answer, Assessment, ConsultantNote, QuestionBank
 
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
@@ -202,7 +203,7 @@ class BankIndex:
                     for choice in question.choices_list:
                         self.levels[choice.pk] = choice.level
                         self.choices[choice.pk] = fields(
-                            choice.level, scoring.LEVEL_LABELS[choice.level], choice.statement
+                            choice.level, LEVEL_LABELS[choice.level], choice.statement
                         )
 
 

@@ -29,3 +29,9 @@ LEVEL_MEANINGS = {
         "the exceptions."
     ),
 }
+
+
+def level_label(level: int) -> str:
+    """The label as a plain string in the active language, for data that is stored or sent
+    as JSON (a lazy translation is neither)."""
+    return str(LEVEL_LABELS[level])

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from assessment import charts, selectors
 from assessment.domain import roadmap
-from assessment.domain.scoring import LEVEL_LABELS, AssessmentResult, ComponentResult
+from assessment.domain.scoring import AssessmentResult, ComponentResult
+from assessment.levels import LEVEL_LABELS
 from assessment.models import Assessment, ComponentGuidance, ConsultantNote
 
 

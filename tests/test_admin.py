@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.bank import copy_bank_as_draft
-from assessment.domain.scoring import LEVEL_LABELS
+from assessment.levels import LEVEL_LABELS
 from assessment.models import (
     Answer,
     Assessment,

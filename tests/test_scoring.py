@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.domain.scoring import (
-    LEVEL_LABELS,
     AnswerValue,
     BankSpec,
     ComponentSpec,
     SectionSpec,
     score_assessment,
 )
+from assessment.levels import LEVEL_LABELS
 
 answered = AnswerValue.answered
 NA = AnswerValue.not_applicable()

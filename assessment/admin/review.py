@@ -29,7 +29,7 @@ from assessment.admin.review_actions import (
     note_answer_choices,
 )
 from assessment.admin.site import level_label, person, score_text
-from assessment.domain.scoring import LEVEL_LABELS
+from assessment.levels import LEVEL_LABELS
 from assessment.models import (
     Answer,
     Assessment,

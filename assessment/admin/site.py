@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessment.domain.scoring import LEVEL_LABELS
+from assessment.levels import LEVEL_LABELS
 
 admin.site.site_header = _("MLOps Maturity Assessment — administration")
 admin.site.site_title = _("MLOps Maturity admin")

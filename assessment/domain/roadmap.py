@@ -8,13 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessment.domain.scoring import (
-    DONT_KNOW,
-    LEVEL_LABELS,
-    MAX_LEVEL,
-    AssessmentResult,
-    ComponentResult,
-)
+from assessment.domain.scoring import DONT_KNOW, AssessmentResult, ComponentResult
+from assessment.levels import MAX_LEVEL, level_label
 
 HORIZON_TITLES = ("Next 90 days", "Next 6 months", "Next 12 months")
 ROADMAP_STAGES = {
@@ -169,9 +164,9 @@ def _item(
         title=component.title,
         section=section_slug,
         current_level=level,
-        current_label=LEVEL_LABELS[level],
+        current_label=level_label(level),
         target_level=level + 1,
-        target_label=LEVEL_LABELS[level + 1],
+        target_label=level_label(level + 1),
         next_step=guidance.next_step,
         holds_gate=holds_gate,
         foundation=component.foundation,

@@ -23,7 +23,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from assessment.levels import LEVEL_LABELS, MAX_LEVEL, MIN_LEVEL
+from assessment.levels import MAX_LEVEL, MIN_LEVEL, level_label
 
 REPEATABLE = 2  # foundation gate threshold and cap
 
@@ -309,7 +309,7 @@ def _level(tally: _Tally | None) -> int | None:
 
 
 def _label(level: int | None) -> str | None:
-    return None if level is None else LEVEL_LABELS[level]
+    return None if level is None else level_label(level)
 
 
 def score_assessment(bank: BankSpec, answers: Mapping[str, AnswerValue]) -> AssessmentResult:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessment import charts, results
-from assessment.domain.scoring import LEVEL_LABELS
+from assessment.levels import LEVEL_LABELS
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, ConsultantNote
 from assessment.reports.fetcher import STATIC_BASE
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from assessment.domain.scoring import LEVEL_LABELS
+from assessment.levels import LEVEL_LABELS
 
 register = template.Library()
 
