@@ -15,15 +15,19 @@ UNREADABLE_CHARSET = "x-unreadable"
 def is_utf8(charset: str) -> bool:
     try:
         return codecs.lookup(charset).name == "utf-8"
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all (a NUL in it)
         return False
 
 
-def is_bytes_codec(charset: str) -> bool:
+def breaks_django(charset: str) -> bool:
+    """A charset that makes Django raise while it builds the request: one of Python's
+    bytes-to-bytes codecs, or a name that codecs cannot even look up (a NUL in it)."""
     try:
         return not codecs.lookup(charset)._is_text_encoding
-    except LookupError:
+    except LookupError:  # unknown: Django ignores it, and the middleware refuses it
         return False
+    except ValueError:
+        return True
 
 
 def readable_content_types(application):
@@ -44,7 +48,7 @@ def readable_content_types(application):
         except ValueError:
             environ["CONTENT_TYPE"] = f"application/octet-stream; charset={UNREADABLE_CHARSET}"
         else:
-            if charset is not None and is_bytes_codec(charset):
+            if charset is not None and breaks_django(charset):
                 environ["CONTENT_TYPE"] = f"{content_type}; charset={UNREADABLE_CHARSET}"
         return application(environ, start_response)
 
