@@ -48,6 +48,7 @@ def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_repor
     expect(page.locator("h1")).to_have_text("Check your email")
     confirmation = re.search(r"https?://[^/]+(/signup/confirm/\S+/)", mail.outbox[-1].body)[1]
     page.goto(confirmation)
+    page.fill("#id_password", PASSWORD)
     page.click("text=Confirm and start")
     expect(page.locator("h1")).to_have_text("FieldSense Agritech")
 
