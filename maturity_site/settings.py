@@ -270,6 +270,9 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=60 * 60 * 12, minimum=60)
+# Sessions are read from the shared cache and written through to the database, so any
+# process serves any visitor and a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_FAILURE_VIEW = "assessment.views.csrf_failure"
 
 # No inline scripts or styles anywhere: every script and stylesheet is a static file.

@@ -4,7 +4,9 @@ from unittest import mock
 import pytest
 from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -424,3 +426,15 @@ def test_member_forms_with_errors_show_the_error_summary(client, alice, bank, ur
     response = client.post(reverse(url_name), data)
     assert response.status_code == 400
     assert 'id="error-summary"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_lives_in_the_shared_cache_and_survives_the_cache_being_emptied(client, alice):
+    client.post(
+        reverse("login"), {"username": "alice@acme.example", "password": factories.PASSWORD}
+    )
+    key = client.session.session_key
+    assert any(key in cache_key for cache_key in cache._cache)  # read from the cache
+    assert Session.objects.filter(session_key=key).exists()  # written through to the database
+    cache.clear()
+    assert client.get(reverse("dashboard")).status_code == 200
