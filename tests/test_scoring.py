@@ -3,6 +3,7 @@
 import json
 import math
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from assessment.domain.scoring import (
     BankSpec,
     ComponentSpec,
     SectionSpec,
+    round_score,
     score_assessment,
 )
 from assessment.levels import LEVEL_LABELS
@@ -97,6 +99,86 @@ WORKED_ANSWERS = {
     "monitoring-service": answered(4),
     "monitoring-drift": NA,
 }
+
+
+WORKED_BANK_V2 = replace(WORKED_BANK, version="example-2", scoring_rule="v2")
+WORKED_ANSWERS_V2 = {
+    **WORKED_ANSWERS,
+    "data-access": answered(4),
+    "tracking-params": answered(1),
+}
+
+
+def test_the_rule_v2_worked_example_gives_the_documented_numbers():
+    result = score_assessment(WORKED_BANK_V2, WORKED_ANSWERS_V2)
+
+    components = {
+        c.slug: (c.score, c.level, c.capped_by) for s in result.sections for c in s.components
+    }
+    assert components == {
+        "ai-strategy": (1.0, 1, ()),
+        "data-versioning": (pytest.approx(11 / 3), 4, ()),
+        "experiment-tracking": (2.5, 2, ("tracking-params",)),
+        "monitoring": (4.0, 4, ()),
+    }
+    assert result.component("experiment-tracking").uncapped_level == 3
+    sections = {s.slug: (round_score(s.score), s.level, s.capped_by) for s in result.sections}
+    assert sections == {"strategy-data": (2.33, 2, ()), "model-lifecycle": (3.25, 3, ())}
+    overall = result.overall
+    assert (round_score(overall.score), overall.ungated_level, overall.level) == (2.79, 3, 2)
+    assert overall.gated and overall.gate_components == ("ai-strategy",)
+    assert result.as_dict()["scoring_rule"] == "v2"
+
+
+def test_rule_v1_scores_the_same_answers_as_it_always_did():
+    """The v2 example's answers by rule v1: levels rounded down, nothing held back."""
+    result = score_assessment(WORKED_BANK, WORKED_ANSWERS_V2)
+    assert result.component("data-versioning").level == 3
+    assert result.component("experiment-tracking").level == 2
+    assert result.component("experiment-tracking").capped_by == ()
+    assert result.as_dict()["scoring_rule"] == "v1"
+
+
+@pytest.mark.parametrize(
+    ("levels", "level", "capped_by"),
+    [
+        ((2, 3), 3, ()),  # 2.5 rounds half up
+        ((2, 2, 3), 2, ()),  # 2.33 rounds to 2
+        ((4, 4, 1), 2, ("q3",)),  # 3.0, held back by the manual one
+        ((4, 1, 1), 2, ()),  # 2.0 is already at the cap: nothing held it back
+        ((0, 4), 1, ("q1",)),  # 2.0 would round to 2, the weakest + 1 is 1
+    ],
+)
+def test_rule_v2_rounds_to_the_nearest_level_unless_the_weakest_part_holds_it_back(
+    levels, level, capped_by
+):
+    slugs = tuple(f"q{n}" for n in range(1, len(levels) + 1))
+    bank = replace(one_component_bank(*slugs), scoring_rule="v2")
+    result = score_assessment(
+        bank, {slug: answered(v) for slug, v in zip(slugs, levels, strict=True)}
+    )
+    component = result.component("c")
+    assert component.level == level
+    assert component.capped_by == capped_by
+
+
+def test_an_unknown_scoring_rule_is_refused():
+    with pytest.raises(ValueError, match="unknown scoring rule 'v9'"):
+        replace(WORKED_BANK, scoring_rule="v9")
+
+
+def test_an_optional_section_left_out_counts_in_no_level_and_no_total():
+    bank = replace(
+        WORKED_BANK_V2,
+        sections=(WORKED_BANK.sections[0], replace(WORKED_BANK.sections[1], optional=True)),
+    )
+    result = score_assessment(
+        bank, WORKED_ANSWERS_V2, skipped_sections=frozenset({"model-lifecycle"})
+    )
+    skipped = result.section("model-lifecycle")
+    assert (skipped.applies, skipped.score, skipped.level) == (False, None, None)
+    assert result.overall.score == result.section("strategy-data").score
+    assert result.completeness.total == 6
 
 
 def test_worked_example_from_the_docs_gives_the_documented_numbers():
@@ -373,14 +455,38 @@ def test_components_and_sections_can_be_looked_up_by_slug():
 def test_as_dict_has_exactly_the_documented_results_json_shape():
     data = score_assessment(WORKED_BANK, WORKED_ANSWERS).as_dict()
 
-    assert list(data) == ["completeness", "overall", "sections", "answers"]
+    assert list(data) == ["scoring_rule", "completeness", "overall", "sections", "answers"]
+    assert data["scoring_rule"] == "v1"
     assert data["completeness"] == {"answered": 10, "total": 10}
-    assert list(data["overall"]) == ["score", "level", "label", "gated", "gate_components"]
+    assert list(data["overall"]) == [
+        "score",
+        "level",
+        "label",
+        "gated",
+        "gate_components",
+        "capped_by",
+    ]
     assert data["overall"]["gate_components"] == ["ai-strategy"]
     for section in data["sections"]:
-        assert list(section) == ["slug", "title", "score", "level", "label", "components"]
+        assert list(section) == [
+            "slug",
+            "title",
+            "score",
+            "level",
+            "label",
+            "capped_by",
+            "components",
+        ]
         for component in section["components"]:
-            assert list(component) == ["slug", "title", "score", "level", "label", "foundation"]
+            assert list(component) == [
+                "slug",
+                "title",
+                "score",
+                "level",
+                "label",
+                "foundation",
+                "capped_by",
+            ]
     for answer in data["answers"]:
         assert list(answer) == ["question", "component", "section", "status", "level"]
     assert json.loads(json.dumps(data)) == data

@@ -1,13 +1,15 @@
 """Maturity scoring: one rule applied at every tier, as a pure function.
 
 Questions roll up into components, components into sections and sections into the
-overall result. At every tier::
+overall result. A bank declares its rule. At every tier::
 
     score = mean(child scores)
-    level = min(floor(mean(child levels)), min(child levels) + 1)
+    rule v2: level = min(round_half_up(score), weakest child level + 1)
+    rule v1: level = min(floor(mean(child levels)), weakest child level + 1)
 
-and a foundation component below Repeatable caps the overall level at Repeatable.
-docs/scoring.md explains the rule in plain words with a worked example.
+and a foundation component below Repeatable caps the overall level at Repeatable. Every
+level that the weakest part held back names those parts (``capped_by``).
+docs/scoring.md explains both rules in plain words with a worked example each.
 
 No Django, no ORM and no I/O here: the same bank structure and answers always give
 the same result, so a consultant can reproduce it by hand.
@@ -15,6 +17,7 @@ the same result, so a consultant can reproduce it by hand.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +29,9 @@ from typing import Any, NamedTuple
 from assessment.levels import MAX_LEVEL, MIN_LEVEL, level_label
 
 REPEATABLE = 2  # foundation gate threshold and cap
+RULE_V1 = "v1"
+RULE_V2 = "v2"
+SCORING_RULES = (RULE_V1, RULE_V2)
 
 ANSWERED = "answered"
 NOT_APPLICABLE = "not_applicable"
@@ -50,14 +56,21 @@ class SectionSpec:
     slug: str
     title: str
     components: tuple[ComponentSpec, ...]
+    optional: bool = False  # the respondent may say it does not apply
 
 
 @dataclass(frozen=True)
 class BankSpec:
     version: str
     sections: tuple[SectionSpec, ...]
+    scoring_rule: str = RULE_V1
 
     def __post_init__(self) -> None:
+        if self.scoring_rule not in SCORING_RULES:
+            raise ValueError(
+                f"Question bank {self.version}: unknown scoring rule {self.scoring_rule!r}; "
+                f"expected one of {', '.join(SCORING_RULES)}"
+            )
         # Answers and results are keyed by slug, so a repeated slug would silently
         # merge two questions (or components) into one.
         components = [c for s in self.sections for c in s.components]
@@ -138,6 +151,8 @@ class ComponentResult:
     answered: int  # questions with any answer, including N/A and Don't know
     total: int
     dont_know: tuple[str, ...]  # question slugs answered "Don't know"
+    capped_by: tuple[str, ...] = ()  # questions at the weakest level, when they held it back
+    uncapped_level: int | None = None  # the level the score alone gives
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,9 @@ class SectionResult:
     level: int | None
     label: str | None
     components: tuple[ComponentResult, ...]
+    capped_by: tuple[str, ...] = ()  # components at the weakest level, when they held it back
+    uncapped_level: int | None = None
+    applies: bool = True  # False: an optional section the respondent left out
 
     @property
     def answered(self) -> int:
@@ -166,6 +184,8 @@ class OverallResult:
     gated: bool  # True only when the foundation gate lowered the level
     gate_components: tuple[str, ...]  # foundation components below Repeatable
     ungated_level: int | None  # what the level would be without the gate
+    capped_by: tuple[str, ...] = ()  # sections at the weakest level, when they held it back
+    uncapped_level: int | None = None  # the level the score alone gives
 
 
 @dataclass(frozen=True)
@@ -190,6 +210,7 @@ class Completeness:
 @dataclass(frozen=True)
 class AssessmentResult:
     bank_version: str
+    scoring_rule: str
     overall: OverallResult
     sections: tuple[SectionResult, ...]
     answers: tuple[AnswerResult, ...]  # one per question, in bank order
@@ -218,6 +239,7 @@ class AssessmentResult:
         """The results.json body, minus the envelope the view adds."""
         overall = self.overall
         return {
+            "scoring_rule": self.scoring_rule,
             "completeness": {
                 "answered": self.completeness.answered,
                 "total": self.completeness.total,
@@ -228,6 +250,7 @@ class AssessmentResult:
                 "label": overall.label,
                 "gated": overall.gated,
                 "gate_components": list(overall.gate_components),
+                "capped_by": list(overall.capped_by),
             },
             "sections": [
                 {
@@ -236,6 +259,7 @@ class AssessmentResult:
                     "score": round_score(section.score),
                     "level": section.level,
                     "label": section.label,
+                    "capped_by": list(section.capped_by),
                     "components": [
                         {
                             "slug": component.slug,
@@ -244,6 +268,7 @@ class AssessmentResult:
                             "level": component.level,
                             "label": component.label,
                             "foundation": component.foundation,
+                            "capped_by": list(component.capped_by),
                         }
                         for component in section.components
                     ],
@@ -281,23 +306,36 @@ def round_score(score: float | None, places: int = 2) -> float | None:
 class _Tally(NamedTuple):
     score: Fraction | int  # a question's score is its whole level
     level: int
+    capped_by: tuple[str, ...] = ()
+    uncapped_level: int | None = None
 
 
 _DONT_KNOW_TALLY = _Tally(0, 0)
 
 
-def _combine(children: Iterable[_Tally | None]) -> _Tally | None:
+def round_half_up(value: Fraction) -> int:
+    """The whole number nearest to an exact mean, halves going up (2.5 -> 3)."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def _combine(children: Iterable[tuple[str, _Tally | None]], rule: str) -> _Tally | None:
     """One tier of the rule; children with nothing scored are left out."""
-    scored = [child for child in children if child is not None]
+    scored = [(slug, child) for slug, child in children if child is not None]
     if not scored:
         return None
     count = len(scored)
     # Fractions keep every mean exact, so no rounding leaks from tier to tier.
-    score = Fraction(sum(child.score for child in scored), count)
-    # Levels are whole numbers, so integer division is the exact floor of their mean.
-    mean_level = sum(child.level for child in scored) // count
-    level = min(mean_level, min(child.level for child in scored) + 1)
-    return _Tally(score, level)
+    score = Fraction(sum(child.score for _, child in scored), count)
+    if rule == RULE_V2:
+        natural = round_half_up(score)
+    else:  # levels are whole numbers: integer division is the exact floor of their mean
+        natural = sum(child.level for _, child in scored) // count
+    weakest = min(child.level for _, child in scored)
+    level = min(natural, weakest + 1)
+    capped_by = (
+        tuple(slug for slug, child in scored if child.level == weakest) if level < natural else ()
+    )
+    return _Tally(score, level, capped_by, natural)
 
 
 def _as_float(tally: _Tally | None) -> float | None:
@@ -312,27 +350,40 @@ def _label(level: int | None) -> str | None:
     return None if level is None else level_label(level)
 
 
-def score_assessment(bank: BankSpec, answers: Mapping[str, AnswerValue]) -> AssessmentResult:
-    """Score one assessment; ``answers`` is keyed by question slug, missing = unanswered."""
+def score_assessment(
+    bank: BankSpec,
+    answers: Mapping[str, AnswerValue],
+    *,
+    skipped_sections: frozenset[str] = frozenset(),
+) -> AssessmentResult:
+    """Score one assessment; ``answers`` is keyed by question slug, missing = unanswered.
+
+    ``skipped_sections``: optional sections the respondent said do not apply; they are
+    listed with nothing scored and count neither in the levels nor in completeness.
+    """
     unknown = sorted(set(answers) - bank.question_slugs)
     if unknown:
         raise ValueError(
             f"Answers for questions not in question bank {bank.version}: " + ", ".join(unknown)
         )
+    rule = bank.scoring_rule
 
     answer_results: list[AnswerResult] = []
     section_results: list[SectionResult] = []
-    section_tallies: list[_Tally | None] = []
+    section_tallies: list[tuple[str, _Tally | None]] = []
     for section in bank.sections:
+        applies = not (section.optional and section.slug in skipped_sections)
         component_results: list[ComponentResult] = []
-        component_tallies: list[_Tally | None] = []
+        component_tallies: list[tuple[str, _Tally | None]] = []
         for component in section.components:
-            result, tally, component_answers = _score_component(component, section.slug, answers)
+            result, tally, component_answers = _score_component(
+                component, section.slug, answers if applies else {}, rule, counted=applies
+            )
             component_results.append(result)
-            component_tallies.append(tally)
+            component_tallies.append((component.slug, tally))
             answer_results.extend(component_answers)
-        tally = _combine(component_tallies)
-        section_tallies.append(tally)
+        tally = _combine(component_tallies, rule)
+        section_tallies.append((section.slug, tally))
         section_results.append(
             SectionResult(
                 slug=section.slug,
@@ -341,6 +392,9 @@ def score_assessment(bank: BankSpec, answers: Mapping[str, AnswerValue]) -> Asse
                 level=_level(tally),
                 label=_label(_level(tally)),
                 components=tuple(component_results),
+                capped_by=tally.capped_by if tally else (),
+                uncapped_level=tally.uncapped_level if tally else None,
+                applies=applies,
             )
         )
 
@@ -348,7 +402,8 @@ def score_assessment(bank: BankSpec, answers: Mapping[str, AnswerValue]) -> Asse
     components = [c for s in sections for c in s.components]
     return AssessmentResult(
         bank_version=bank.version,
-        overall=_overall(_combine(section_tallies), components),
+        scoring_rule=rule,
+        overall=_overall(_combine(section_tallies, rule), components),
         sections=sections,
         answers=tuple(answer_results),
         completeness=Completeness(
@@ -363,9 +418,12 @@ def _score_component(
     component: ComponentSpec,
     section_slug: str,
     answers: Mapping[str, AnswerValue],
+    rule: str,
+    *,
+    counted: bool = True,
 ) -> tuple[ComponentResult, _Tally | None, list[AnswerResult]]:
     answer_results: list[AnswerResult] = []
-    question_tallies: list[_Tally] = []
+    question_tallies: list[tuple[str, _Tally]] = []
     dont_know: list[str] = []
     answered = 0
     for question in component.questions:
@@ -377,12 +435,12 @@ def _score_component(
             continue
         answered += 1
         if status == DONT_KNOW:
-            question_tallies.append(_DONT_KNOW_TALLY)
+            question_tallies.append((question, _DONT_KNOW_TALLY))
             dont_know.append(question)
         elif level is not None:  # answered; Not applicable carries no level
-            question_tallies.append(_Tally(level, level))
+            question_tallies.append((question, _Tally(level, level)))
 
-    tally = _combine(question_tallies)
+    tally = _combine(question_tallies, rule)
     result = ComponentResult(
         slug=component.slug,
         title=component.title,
@@ -391,8 +449,10 @@ def _score_component(
         level=_level(tally),
         label=_label(_level(tally)),
         answered=answered,
-        total=len(component.questions),
+        total=len(component.questions) if counted else 0,
         dont_know=tuple(dont_know),
+        capped_by=tally.capped_by if tally else (),
+        uncapped_level=tally.uncapped_level if tally else None,
     )
     return result, tally, answer_results
 
@@ -412,4 +472,6 @@ def _overall(tally: _Tally | None, components: Iterable[ComponentResult]) -> Ove
         gated=level != ungated_level,
         gate_components=gate_components,
         ungated_level=ungated_level,
+        capped_by=tally.capped_by if tally else (),
+        uncapped_level=tally.uncapped_level if tally else None,
     )
