@@ -1,4 +1,5 @@
-"""Exports for consultants: answers and component scores as CSV, one assessment as JSON.
+"""Exports: answers and component scores as CSV and one assessment as JSON (consultants),
+and everything about an organisation (its owner's privacy request).
 
 The CSV exports stream. Assessments are read in keyset batches of a fixed size and their
 answers with ``.iterator(chunk_size=2000)``, so a million answers export with flat memory
@@ -20,10 +21,11 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from assessment import results, selectors
+from assessment import selectors
 from assessment.domain import scoring
 from assessment.levels import LEVEL_LABELS
-from assessment.models import Answer, Assessment, ConsultantNote, QuestionBank
+from assessment.models import Answer, Assessment, ConsultantNote, Organisation, QuestionBank
+from assessment.results import results_for
 
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
 ITERATOR_CHUNK = 2000
@@ -312,7 +314,7 @@ def component_scores_csv_response(queryset: QuerySet[Assessment]) -> StreamingHt
 
 def assessment_document(assessment: Assessment) -> dict:
     """results.json's content plus who, what and when: organisation, title, review history."""
-    document = results.results_document(assessment)
+    document = results_for(assessment).document()
     organisation = assessment.organisation
     events = assessment.review_events.select_related("actor").order_by("created_at", "id")
     shared_notes = (
@@ -355,3 +357,70 @@ def assessment_document(assessment: Assessment) -> dict:
         }
     )
     return document
+
+
+# --- Everything about one organisation (a privacy request) ---------------------------
+
+
+def organisation_document(organisation: Organisation) -> dict:
+    """Everything stored about an organisation, for a privacy (subject access) request."""
+    assessments = []
+    for assessment in Assessment.objects.filter(organisation=organisation).select_related(
+        "bank", "created_by"
+    ):
+        shown = results_for(assessment)
+        structure, answers = shown.structure, shown.answers
+        assessments.append(
+            {
+                "id": assessment.pk,
+                "title": assessment.title,
+                "status": assessment.status,
+                "created_at": assessment.created_at.isoformat(),
+                "submitted_at": assessment.submitted_at.isoformat()
+                if assessment.submitted_at
+                else None,
+                "created_by": assessment.created_by.email if assessment.created_by else None,
+                "results": shown.document(),
+                "answers": [
+                    {
+                        "question": structure.questions_by_id[answer.question_id].slug,
+                        "question_text": structure.questions_by_id[answer.question_id].text,
+                        "status": answer.status,
+                        "level": answer.choice.level if answer.choice else None,
+                        "statement": answer.choice.statement if answer.choice else None,
+                        "comment": answer.comment,
+                        "answered_by": answer.answered_by.email if answer.answered_by else None,
+                        "updated_at": answer.updated_at.isoformat(),
+                    }
+                    for answer in answers.values()
+                ],
+            }
+        )
+    return {
+        "organisation": {
+            "name": organisation.name,
+            "sector": organisation.sector,
+            "size": organisation.size,
+            "created_at": organisation.created_at.isoformat(),
+        },
+        "members": [
+            {
+                "name": membership.user.get_full_name(),
+                "email": membership.user.email,
+                "role": membership.role,
+                "joined_at": membership.joined_at.isoformat(),
+            }
+            for membership in organisation.memberships.select_related("user")
+        ],
+        "invitations": [
+            {
+                "email": invitation.email,
+                "created_at": invitation.created_at.isoformat(),
+                "accepted_at": invitation.accepted_at.isoformat()
+                if invitation.accepted_at
+                else None,
+            }
+            for invitation in organisation.invitations.all()
+        ],
+        "assessments": assessments,
+    }

@@ -1,24 +1,14 @@
-"""Everything the results page, results.json and the PDF report show, built in one place."""
+"""One assessment's result, built once and read by every page, report and export that shows it."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from assessment import charts, selectors
-from assessment.domain import roadmap
+from assessment.domain import roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
 from assessment.levels import LEVEL_LABELS
-from assessment.models import Assessment, ComponentGuidance, ConsultantNote
-
-
-def results_document(assessment: Assessment) -> dict:
-    """The results.json document, in the shape DESIGN.md fixes."""
-    structure = selectors.bank_structure(assessment.bank)
-    result = selectors.score(structure, selectors.answers_by_question(assessment))
-    return {
-        "assessment": assessment.pk,
-        "bank_version": assessment.bank.version,
-        "status": assessment.status,
-        **result.as_dict(),
-    }
+from assessment.models import Answer, Assessment, ComponentGuidance, ConsultantNote
+from assessment.selectors import BankStructure
 
 
 @dataclass(frozen=True)
@@ -58,89 +48,169 @@ def comparison_for(assessment: Assessment) -> Comparison | None:
     previous = selectors.previous_submitted_assessment(assessment)
     if previous is None:
         return None
-    structure = selectors.bank_structure(previous.bank)
-    result = selectors.score(structure, selectors.answers_by_question(previous))
-    return Comparison(assessment=previous, result=result)
+    return Comparison(assessment=previous, result=results_for(previous).result)
+
+
+def answer_values(
+    structure: BankStructure, answers: dict[int, Answer]
+) -> dict[str, scoring.AnswerValue]:
+    values = {}
+    for question_id, answer in answers.items():
+        question = structure.questions_by_id[question_id]
+        if answer.status == Answer.Status.ANSWERED:
+            values[question.slug] = scoring.AnswerValue.answered(answer.choice.level)
+        else:
+            values[question.slug] = scoring.AnswerValue(answer.status)
+    return values
+
+
+def score(structure: BankStructure, answers: dict[int, Answer]) -> scoring.AssessmentResult:
+    return scoring.score_assessment(structure.spec, answer_values(structure, answers))
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything shown about one assessment's result, built once per request and read by
+    the results page, the PDF, the admin's score panel, results.json and the JSON export.
+    Nothing else walks the bank tree to score it."""
+
+    assessment: Assessment
+    structure: BankStructure
+    answers: dict[int, Answer]
+    result: AssessmentResult
+
+    @property
+    def percent_answered(self) -> int:
+        completeness = self.result.completeness
+        return round(100 * completeness.answered / completeness.total) if completeness.total else 0
+
+    @property
+    def provisional(self) -> bool:
+        return self.assessment.submitted_at is None
+
+    def document(self) -> dict:
+        """The results.json document, in the shape DESIGN.md fixes."""
+        return {
+            "assessment": self.assessment.pk,
+            "bank_version": self.assessment.bank.version,
+            "status": self.assessment.status,
+            **self.result.as_dict(),
+        }
+
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        return comparison_for(self.assessment)
+
+    @cached_property
+    def roadmap(self) -> roadmap.Roadmap:
+        return roadmap.build_roadmap(
+            self.result, self.structure.component_meta, self.structure.question_texts
+        )
+
+    @cached_property
+    def shared_notes(self) -> list[ConsultantNote]:
+        return list(
+            ConsultantNote.objects.filter(assessment=self.assessment, shared=True)
+            .select_related("answer__question", "author")
+            .order_by("created_at")
+        )
+
+    @cached_property
+    def sections(self) -> list[dict]:
+        """Each section's result, with its components' guidance and the previous levels."""
+        comparison = self.comparison
+        guidance = {
+            component.slug: {g.level: g for g in component.guidance_list}
+            for component in self.structure.components
+        }
+        sections = []
+        for section_result in self.result.sections:
+            rows = []
+            for component in section_result.components:
+                levels = guidance[component.slug]
+                previous_level = comparison.component_level(component.slug) if comparison else None
+                rows.append(
+                    ComponentRow(
+                        result=component,
+                        current=levels.get(component.level)
+                        if component.level is not None
+                        else None,
+                        following=levels.get(component.level + 1)
+                        if component.level is not None
+                        else levels.get(0),
+                        previous_level=previous_level,
+                        previous_label=LEVEL_LABELS.get(previous_level),
+                    )
+                )
+            previous_section_level = (
+                comparison.section_level(section_result.slug) if comparison else None
+            )
+            sections.append(
+                {
+                    "result": section_result,
+                    "components": rows,
+                    "previous_level": previous_section_level,
+                    "previous_label": LEVEL_LABELS.get(previous_section_level),
+                    "change": (
+                        section_result.level - previous_section_level
+                        if section_result.level is not None and previous_section_level is not None
+                        else None
+                    ),
+                }
+            )
+        return sections
+
+    def radar(self) -> str:
+        comparison = self.comparison
+        previous = (
+            [
+                (section.title, _section_score(comparison.result, section.slug))
+                for section in self.result.sections
+            ]
+            if comparison
+            else None
+        )
+        return charts.radar_chart(
+            [(section.title, section.score) for section in self.result.sections], previous
+        )
+
+    def heatmap(self) -> str:
+        return charts.heatmap(
+            [(component.title, component.level) for component in _components(self.result)],
+            title="Maturity level of every component",
+        )
+
+    def page_context(self, *, viewer) -> dict:
+        """What the results page and the PDF report are drawn from."""
+        return {
+            "assessment": self.assessment,
+            "result": self.result,
+            "roadmap": self.roadmap,
+            "sections": self.sections,
+            "comparison": self.comparison,
+            "radar": self.radar(),
+            "heatmap": self.heatmap(),
+            "shared_notes": self.shared_notes,
+            "provisional": self.provisional,
+            "percent_answered": self.percent_answered,
+            "is_consultant": selectors.is_consultant(viewer),
+            "answers": self.answers,
+            "structure": self.structure,
+        }
+
+
+def results_for(assessment: Assessment) -> Results:
+    structure = selectors.bank_structure(assessment.bank)
+    answers = selectors.answers_by_question(assessment)
+    return Results(assessment, structure, answers, score(structure, answers))
 
 
 def results_context(assessment: Assessment, *, viewer) -> dict:
-    structure = selectors.bank_structure(assessment.bank)
-    answers = selectors.answers_by_question(assessment)
-    result = selectors.score(structure, answers)
-    plan = roadmap.build_roadmap(result, structure.component_meta, structure.question_texts)
-    comparison = comparison_for(assessment)
-    guidance = {
-        component.slug: {g.level: g for g in component.guidance_list}
-        for component in structure.components
-    }
+    return results_for(assessment).page_context(viewer=viewer)
 
-    sections = []
-    for section_result in result.sections:
-        rows = []
-        for component in section_result.components:
-            levels = guidance[component.slug]
-            previous_level = comparison.component_level(component.slug) if comparison else None
-            rows.append(
-                ComponentRow(
-                    result=component,
-                    current=levels.get(component.level) if component.level is not None else None,
-                    following=levels.get(component.level + 1)
-                    if component.level is not None
-                    else levels.get(0),
-                    previous_level=previous_level,
-                    previous_label=LEVEL_LABELS.get(previous_level),
-                )
-            )
-        previous_section_level = (
-            comparison.section_level(section_result.slug) if comparison else None
-        )
-        sections.append(
-            {
-                "result": section_result,
-                "components": rows,
-                "previous_level": previous_section_level,
-                "previous_label": LEVEL_LABELS.get(previous_section_level),
-                "change": (
-                    section_result.level - previous_section_level
-                    if section_result.level is not None and previous_section_level is not None
-                    else None
-                ),
-            }
-        )
 
-    radar_previous = (
-        [
-            (section.title, _section_score(comparison.result, section.slug))
-            for section in result.sections
-        ]
-        if comparison
-        else None
-    )
-    return {
-        "assessment": assessment,
-        "result": result,
-        "roadmap": plan,
-        "sections": sections,
-        "comparison": comparison,
-        "radar": charts.radar_chart(
-            [(section.title, section.score) for section in result.sections],
-            radar_previous,
-        ),
-        "heatmap": charts.heatmap(
-            [(component.title, component.level) for component in _components(result)],
-            title="Maturity level of every component",
-        ),
-        "shared_notes": ConsultantNote.objects.filter(assessment=assessment, shared=True)
-        .select_related("answer__question", "author")
-        .order_by("created_at"),
-        "provisional": assessment.submitted_at is None,
-        "percent_answered": round(100 * result.completeness.answered / result.completeness.total)
-        if result.completeness.total
-        else 0,
-        "is_consultant": selectors.is_consultant(viewer),
-        "answers": answers,
-        "structure": structure,
-    }
+def results_document(assessment: Assessment) -> dict:
+    return results_for(assessment).document()
 
 
 def _components(result: AssessmentResult) -> list[ComponentResult]:

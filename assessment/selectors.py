@@ -219,23 +219,6 @@ def answers_for_questionnaire(assessment: Assessment) -> dict[int, SavedAnswer]:
     return {row[0]: SavedAnswer(*row) for row in rows}
 
 
-def answer_values(
-    structure: BankStructure, answers: dict[int, Answer]
-) -> dict[str, scoring.AnswerValue]:
-    values = {}
-    for question_id, answer in answers.items():
-        question = structure.questions_by_id[question_id]
-        if answer.status == Answer.Status.ANSWERED:
-            values[question.slug] = scoring.AnswerValue.answered(answer.choice.level)
-        else:
-            values[question.slug] = scoring.AnswerValue(answer.status)
-    return values
-
-
-def score(structure: BankStructure, answers: dict[int, Answer]) -> scoring.AssessmentResult:
-    return scoring.score_assessment(structure.spec, answer_values(structure, answers))
-
-
 def section_progress(structure: BankStructure, answers: dict[int, Answer]) -> dict[int, int]:
     """Answered questions per section id (N/A and Don't know count as answered)."""
     progress = {section.pk: 0 for section in structure.sections}
@@ -322,69 +305,3 @@ def review_rows(structure: BankStructure, answers: dict[int, Answer]) -> list[Re
         for component in section.components_list
         for question in component.questions_list
     ]
-
-
-def organisation_export(organisation: Organisation) -> dict:
-    """Everything stored about an organisation, for a privacy (subject access) request."""
-    from assessment.results import results_document
-
-    assessments = []
-    for assessment in Assessment.objects.filter(organisation=organisation).select_related(
-        "bank", "created_by"
-    ):
-        structure = bank_structure(assessment.bank)
-        answers = answers_by_question(assessment)
-        assessments.append(
-            {
-                "id": assessment.pk,
-                "title": assessment.title,
-                "status": assessment.status,
-                "created_at": assessment.created_at.isoformat(),
-                "submitted_at": assessment.submitted_at.isoformat()
-                if assessment.submitted_at
-                else None,
-                "created_by": assessment.created_by.email if assessment.created_by else None,
-                "results": results_document(assessment),
-                "answers": [
-                    {
-                        "question": structure.questions_by_id[answer.question_id].slug,
-                        "question_text": structure.questions_by_id[answer.question_id].text,
-                        "status": answer.status,
-                        "level": answer.choice.level if answer.choice else None,
-                        "statement": answer.choice.statement if answer.choice else None,
-                        "comment": answer.comment,
-                        "answered_by": answer.answered_by.email if answer.answered_by else None,
-                        "updated_at": answer.updated_at.isoformat(),
-                    }
-                    for answer in answers.values()
-                ],
-            }
-        )
-    return {
-        "organisation": {
-            "name": organisation.name,
-            "sector": organisation.sector,
-            "size": organisation.size,
-            "created_at": organisation.created_at.isoformat(),
-        },
-        "members": [
-            {
-                "name": membership.user.get_full_name(),
-                "email": membership.user.email,
-                "role": membership.role,
-                "joined_at": membership.joined_at.isoformat(),
-            }
-            for membership in organisation.memberships.select_related("user")
-        ],
-        "invitations": [
-            {
-                "email": invitation.email,
-                "created_at": invitation.created_at.isoformat(),
-                "accepted_at": invitation.accepted_at.isoformat()
-                if invitation.accepted_at
-                else None,
-            }
-            for invitation in organisation.invitations.all()
-        ],
-        "assessments": assessments,
-    }

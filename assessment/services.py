@@ -31,6 +31,7 @@ from assessment.models import (
     QuestionBank,
     ReviewEvent,
 )
+from assessment.results import results_for
 
 logger = logging.getLogger(__name__)
 
@@ -435,12 +436,12 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
         raise TransitionError(
             f"This assessment is {locked.get_status_display().lower()} and cannot be submitted."
         )
-    structure = selectors.bank_structure(locked.bank)
-    answers = selectors.answers_by_question(locked)
-    unanswered = [q for q in structure.questions if q.pk not in answers]
+    results = results_for(locked)
+    answers = results.answers
+    unanswered = [q for q in results.structure.questions if q.pk not in answers]
     if unanswered:
         raise IncompleteAssessment(unanswered)
-    result = selectors.score(structure, answers)
+    result = results.result
     _record_transition(locked, Status.SUBMITTED, user, "")
     locked.submitted_at = timezone.now()
     locked.result_snapshot = result.as_dict()

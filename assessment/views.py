@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessment import (
     emails,
+    exports,
     forms,
     markup,
     questionnaire,
@@ -547,7 +548,7 @@ def owner_required(view):
 def organisation_export(request):
     organisation = selectors.get_organisation_for_user(request.user)
     response = JsonResponse(
-        selectors.organisation_export(organisation), json_dumps_params={"indent": 2}
+        exports.organisation_document(organisation), json_dumps_params={"indent": 2}
     )
     response["Content-Disposition"] = (
         f'attachment; filename="organisation-{organisation.pk}-export.json"'

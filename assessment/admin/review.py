@@ -20,7 +20,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessment import selectors
 from assessment.admin.mixins import OrganisationSearchMixin, WriteRuleMixin
 from assessment.admin.review_actions import (
     ConsultantNoteForm,
@@ -38,6 +37,7 @@ from assessment.models import (
     QuestionBank,
     ReviewEvent,
 )
+from assessment.results import results_for
 
 
 @dataclass(frozen=True)
@@ -269,9 +269,8 @@ class AssessmentAdmin(
 
     def review_context(self, request, assessment: Assessment) -> dict:
         """Answers by section, the score, notes and history, in a constant number of queries."""
-        structure = selectors.bank_structure(assessment.bank)
-        answers = selectors.answers_by_question(assessment)
-        result = selectors.score(structure, answers)
+        results = results_for(assessment)
+        structure, answers, result = results.structure, results.answers, results.result
         notes = list(
             ConsultantNote.objects.filter(assessment=assessment)
             .select_related("author", "answer__question")
@@ -317,11 +316,7 @@ class AssessmentAdmin(
             "result": result,
             "sections": sections,
             "gate_components": [titles[slug] for slug in result.overall.gate_components],
-            "percent_answered": round(
-                100 * result.completeness.answered / result.completeness.total
-            )
-            if result.completeness.total
-            else 0,
+            "percent_answered": results.percent_answered,
             "notes": notes,
             "events": events,
             "actions": available_review_actions(assessment) if can_review else [],

@@ -1,0 +1,1 @@
+"""Pure functions over plain values: scoring and the roadmap. No ORM, no I/O, no HTTP."""
