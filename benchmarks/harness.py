@@ -90,14 +90,31 @@ def _pg_admin(statement: str) -> None:
         connection.close()
 
 
+def create_pg_database(name: str) -> str:
+    """An empty PostgreSQL database of that name (dropped first if it exists); its URL."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    """Drop a scratch database, closing this process's connections to it first."""
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def create_scratch_database(kind: str, url: str) -> None:
     """Start from an empty database (the env kind is used as it is)."""
     if kind == "sqlite":
         for path in _sqlite_files(url):
             path.unlink(missing_ok=True)
     elif kind == "postgres":
-        _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DATABASE}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{PG_BENCH_DATABASE}"')
+        create_pg_database(PG_BENCH_DATABASE)
 
 
 def drop_scratch_database(kind: str, url: str) -> None:
@@ -105,10 +122,7 @@ def drop_scratch_database(kind: str, url: str) -> None:
         for path in _sqlite_files(url):
             path.unlink(missing_ok=True)
     elif kind == "postgres":
-        from django.db import connections
-
-        connections.close_all()
-        _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DATABASE}" WITH (FORCE)')
+        drop_pg_database(PG_BENCH_DATABASE)
 
 
 def add_db_argument(parser) -> None:
@@ -705,16 +719,33 @@ class Response:
 
 
 class Browser:
-    """One user's HTTP client: a keep-alive connection (when the server allows) and cookies."""
+    """One user's HTTP client: a keep-alive connection (when the server allows) and cookies.
 
-    def __init__(self, port: int, timeout: float = 60):
+    `source` is the loopback address the client connects from (any of 127.0.0.0/8 on
+    Linux), so that simulated visitors can have addresses of their own; `headers` are sent
+    with every request.
+    """
+
+    def __init__(
+        self,
+        port: int,
+        timeout: float = 60,
+        *,
+        source: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        if source is not None and not source.startswith("127."):
+            raise ValueError(f"only loopback source addresses: {source!r}")
         self.port = port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        self.extra_headers = dict(headers or {})
+        self.connection = http.client.HTTPConnection(
+            HOST, port, timeout=timeout, source_address=(source, 0) if source else None
+        )
 
     def request(self, method: str, path: str, fields=None) -> Response:
-        headers = {"Host": f"{HOST}:{self.port}"}
+        headers = {"Host": f"{HOST}:{self.port}", **self.extra_headers}
         body = None
         if fields is not None:
             body = urllib.parse.urlencode(fields).encode()

@@ -27,7 +27,10 @@ answers), and every assessment the clients submitted must be submitted in the da
 Reports requests, errors and median/p95/p99/max latency per request type, assessments
 completed, and how busy the machine was. The server gets FORM_THROTTLE_LIMIT raised so
 that many sign-ups from 127.0.0.1 are not throttled, and an email backend that writes
-to a temporary directory (benchmarks/bench_mailbox.py).
+to a temporary directory (benchmarks/bench_mailbox.py). No task worker runs beside it:
+emails are sent in the request (TASKS_BACKEND=immediate) and submissions render no
+report (REPORT_PREPARE=false). benchmarks/scaleout.py runs the same respondents (drive())
+through nginx against two servers and a worker.
 """
 
 from __future__ import annotations
@@ -108,6 +111,8 @@ class Respondent(threading.Thread):
         stats: Stats,
         deadline: float,
         mailbox: Path,
+        *,
+        source: str | None = None,
     ):
         super().__init__(name=f"respondent-{index}", daemon=True)
         self.index = index
@@ -121,7 +126,9 @@ class Respondent(threading.Thread):
         self.mailbox = mailbox
         self.rng = random.Random(args.seed * 1000 + index)
         self.bias = self.rng.choice([1, 2, 2, 3])  # how mature this organisation is
-        self.browser = harness.Browser(port, timeout=60)
+        # `source`: the loopback address this respondent connects from (its own, behind a
+        # proxy that passes X-Forwarded-For); None connects from 127.0.0.1.
+        self.browser = harness.Browser(port, timeout=60, source=source)
         # (assessment, question) -> (value, comment) last acknowledged by the server
         self.posted: dict[tuple[int, int], tuple[str, str]] = {}
         self.uncertain: set[tuple[int, int]] = set()
@@ -252,7 +259,11 @@ class Respondent(threading.Thread):
                 "signup_confirm",
                 "POST",
                 link,
-                {"csrfmiddlewaretoken": harness.csrf_token(page.text)},
+                # The confirmation page asks for the password chosen at sign-up.
+                {
+                    "csrfmiddlewaretoken": harness.csrf_token(page.text),
+                    "password": harness.PASSWORD,
+                },
                 expect=302,
                 location="/assessments/",
             )
@@ -540,47 +551,92 @@ def main() -> None:
 def run(args, url: str, tmp: Path) -> dict:
     mailbox = tmp / "mailbox"
     mailbox.mkdir()
+    # No worker runs beside this single server: emails are sent in the request (the
+    # immediate task backend), and submissions do not render reports, so that the figures
+    # are those of the pages and saves.
     env = harness.server_environment(
         url,
         tmp / "static",
         FORM_THROTTLE_LIMIT=THROTTLE_LIMIT,
         EMAIL_BACKEND="bench_mailbox.EmailBackend",
         BENCH_MAILBOX=str(mailbox),
+        TASKS_BACKEND="immediate",
+        REPORT_PREPARE="false",
     )
     harness.setup_django(env)
     harness.quiet_app_logs()
     harness.migrate_and_load_bank()
-    run_id = f"{time.time_ns():x}"
-    accounts = seed_accounts(args.respondents, run_id)
+    accounts = seed_accounts(args.respondents, f"{time.time_ns():x}")
     bank = bank_info()
     harness.collectstatic(env)
-    print(
-        f"\n{args.respondents} respondents for {args.seconds:g} s on {args.db} ({url}); "
-        f"think time {args.think_min}-{args.think_max} s; arrivals over {args.ramp:g} s",
-        flush=True,
-    )
-    stats = Stats()
     log_path = tmp / "gunicorn.log"
     with harness.Gunicorn(
         "maturity_site.wsgi:application", env, log_path, pythonpath=harness.BENCH_DIR
     ) as server:
-        with harness.CpuMeter(
-            server.pids, include_self=True, postgres=harness.uses_postgres(url)
-        ) as meter:
-            started = time.monotonic()
-            deadline = started + args.seconds
-            respondents = [
-                Respondent(i, server.port, email, seeded, bank, args, stats, deadline, mailbox)
-                for i, (email, seeded) in enumerate(accounts)
-            ]
-            for respondent in respondents:
-                respondent.start()
-            progress(stats, started, deadline)
-            for respondent in respondents:
-                respondent.join(timeout=180)
-            elapsed = time.monotonic() - started
-        stuck = [r.name for r in respondents if r.is_alive()]
-    problems = harness.server_log_problems(log_path)
+        return drive(
+            args,
+            server.port,
+            accounts,
+            bank,
+            mailbox,
+            pids=server.pids,
+            postgres=harness.uses_postgres(url),
+            log_paths=[log_path],
+            where=f"{args.db} ({url})",
+        )
+
+
+def drive(
+    args,
+    port: int,
+    accounts: list[tuple[str, bool]],
+    bank: BankInfo,
+    mailbox: Path,
+    *,
+    pids,
+    postgres: bool,
+    log_paths: list[Path],
+    where: str,
+    sources: list[str] | None = None,
+) -> dict:
+    """Run the respondents against the server on `port` until args.seconds are over, then
+    check the database against what they posted; the figures as a dict (see report()).
+
+    `pids` returns the server's process ids (for the CPU meter), `log_paths` are the
+    server logs searched for errors, `sources` the respondents' own client addresses.
+    """
+    print(
+        f"\n{args.respondents} respondents for {args.seconds:g} s on {where}; "
+        f"think time {args.think_min}-{args.think_max} s; arrivals over {args.ramp:g} s",
+        flush=True,
+    )
+    stats = Stats()
+    with harness.CpuMeter(pids, include_self=True, postgres=postgres) as meter:
+        started = time.monotonic()
+        deadline = started + args.seconds
+        respondents = [
+            Respondent(
+                i,
+                port,
+                email,
+                seeded,
+                bank,
+                args,
+                stats,
+                deadline,
+                mailbox,
+                source=sources[i] if sources else None,
+            )
+            for i, (email, seeded) in enumerate(accounts)
+        ]
+        for respondent in respondents:
+            respondent.start()
+        progress(stats, started, deadline)
+        for respondent in respondents:
+            respondent.join(timeout=180)
+        elapsed = time.monotonic() - started
+    stuck = [r.name for r in respondents if r.is_alive()]
+    problems = [line for path in log_paths for line in harness.server_log_problems(path)]
     check = verify(respondents)
     # The steady phase starts when the last respondent has signed up or logged in: the
     # password hashing of a burst of log-ins dominates the first seconds.
