@@ -1,0 +1,68 @@
+"""Writes that touch several rows, one module per area: each is one transaction, with the
+checks that guard it. Every service is importable from here."""
+
+from assessment.services.accounts import (
+    INVITATION_LIFETIME,
+    SignupConfirmationTokenGenerator,
+    SignupOutcome,
+    accept_invitation,
+    confirm_sign_up,
+    delete_organisation,
+    discard_pending_sign_up,
+    find_open_invitation,
+    invitation_token_hash,
+    invite_member,
+    is_pending_sign_up,
+    normalise_email,
+    sign_up,
+    signup_tokens,
+)
+from assessment.services.answering import (
+    AnswerSubmission,
+    Conflict,
+    NotEditable,
+    SaveOutcome,
+    StartOutcome,
+    save_answers,
+    start_assessment,
+)
+from assessment.services.review import (
+    CONSULTANT_TRANSITIONS,
+    RESPONDENT_TRANSITIONS,
+    IncompleteAssessment,
+    TransitionError,
+    add_consultant_note,
+    review_transition,
+    submit_assessment,
+)
+
+__all__ = [
+    "AnswerSubmission",
+    "CONSULTANT_TRANSITIONS",
+    "Conflict",
+    "INVITATION_LIFETIME",
+    "IncompleteAssessment",
+    "NotEditable",
+    "RESPONDENT_TRANSITIONS",
+    "SaveOutcome",
+    "SignupConfirmationTokenGenerator",
+    "SignupOutcome",
+    "StartOutcome",
+    "TransitionError",
+    "accept_invitation",
+    "add_consultant_note",
+    "confirm_sign_up",
+    "delete_organisation",
+    "discard_pending_sign_up",
+    "find_open_invitation",
+    "invitation_token_hash",
+    "invite_member",
+    "is_pending_sign_up",
+    "normalise_email",
+    "review_transition",
+    "save_answers",
+    "sign_up",
+    "signup_tokens",
+    "start_assessment",
+    "submit_assessment",
+]

@@ -1,0 +1,201 @@
+"""Answering the questionnaire: starting an assessment (optionally from an earlier one's
+answers) and saving a page of answers, with the revision checks that keep colleagues from
+overwriting each other."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessment import selectors
+from assessment.models import (
+    Answer,
+    Assessment,
+    Choice,
+    Organisation,
+    Question,
+    QuestionBank,
+)
+
+Status = Assessment.Status
+
+
+class NotEditable(Exception):
+    """The assessment is submitted or under review, so respondents cannot change answers."""
+
+
+@dataclass
+class StartOutcome:
+    assessment: Assessment
+    copied: int = 0
+    not_copied: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def start_assessment(
+    *,
+    organisation: Organisation,
+    user,
+    bank: QuestionBank,
+    title: str,
+    prefill_from: Assessment | None = None,
+) -> StartOutcome:
+    """Start an assessment pinned to the bank; optionally copy answers from an earlier one.
+
+    An earlier answer is copied when the new bank has a question with the same slug and an
+    option at the same level (or the question still allows "Not applicable").
+    """
+    assessment = Assessment.objects.create(
+        organisation=organisation,
+        bank=bank,
+        title=title.strip(),
+        created_by=user,
+        last_edited_by=user,
+        copied_from=prefill_from,
+    )
+    outcome = StartOutcome(assessment=assessment)
+    if prefill_from is None:
+        return outcome
+    is_own_submission = Assessment.objects.filter(
+        pk=prefill_from.pk, organisation=organisation, submitted_at__isnull=False
+    ).exists()
+    if not is_own_submission:
+        raise ValidationError("Answers can only be copied from your own submitted assessments.")
+
+    structure = selectors.bank_structure(bank)
+    previous = selectors.bank_structure(prefill_from.bank)
+    copies = []
+    for answer in selectors.answers_by_question(prefill_from).values():
+        old_question = previous.questions_by_id[answer.question_id]
+        question = structure.questions_by_slug.get(old_question.slug)
+        choice = None
+        if question is not None and answer.status == Answer.Status.ANSWERED:
+            choice = next(
+                (c for c in question.choices_list if c.level == answer.choice.level), None
+            )
+        copyable = question is not None and (
+            choice is not None
+            or answer.status == Answer.Status.DONT_KNOW
+            or (answer.status == Answer.Status.NOT_APPLICABLE and question.allows_not_applicable)
+        )
+        if not copyable:
+            outcome.not_copied.append(old_question.text)
+            continue
+        copies.append(
+            Answer(
+                assessment=assessment,
+                question=question,
+                choice=choice,
+                status=answer.status,
+                comment=answer.comment,
+                answered_by=user,
+            )
+        )
+    Answer.objects.bulk_create(copies)
+    outcome.copied = len(copies)
+    assessment.answered_count = len(copies)
+    assessment.save(update_fields=["answered_count"])
+    return outcome
+
+
+@dataclass(frozen=True)
+class AnswerSubmission:
+    """What a respondent sent for one question, and which saved revision they were looking at."""
+
+    question: Question
+    status: str
+    choice: Choice | None
+    comment: str
+    seen_revision: int  # 0 when the page showed no saved answer
+
+
+@dataclass(frozen=True)
+class Conflict:
+    submission: AnswerSubmission
+    current: Answer
+
+
+@dataclass
+class SaveOutcome:
+    saved: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    # question id → the revision now saved, for every submission written or unchanged: a
+    # page that stays open (a background save) sends these next time.
+    revisions: dict[int, int] = field(default_factory=dict)
+
+
+@transaction.atomic
+def save_answers(
+    *, assessment: Assessment, user, submissions: list[AnswerSubmission]
+) -> SaveOutcome:
+    """Upsert the answers of one page, all or nothing.
+
+    A submission made while looking at an older revision than the saved one is a conflict
+    unless it sends the same answer: then nothing is written and the conflicts are returned,
+    so the respondent can see both values and choose.
+    """
+    # Locking the assessment row serialises saves of one assessment, so two colleagues
+    # cannot both create the same answer, and the answered count stays exact.
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_editable:
+        raise NotEditable(f"This assessment is {locked.get_status_display().lower()}.")
+    existing = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            assessment=locked, question__in=[s.question for s in submissions]
+        ).select_related("choice", "answered_by")
+    }
+    outcome = SaveOutcome()
+    to_create, to_update = [], []
+    now = timezone.now()
+    for submission in submissions:
+        current = existing.get(submission.question.pk)
+        if current is None:
+            to_create.append(
+                Answer(
+                    assessment=locked,
+                    question=submission.question,
+                    choice=submission.choice,
+                    status=submission.status,
+                    comment=submission.comment,
+                    answered_by=user,
+                )
+            )
+            outcome.revisions[submission.question.pk] = 1
+            continue
+        same_value = (
+            current.status == submission.status
+            and current.choice_id == (submission.choice.pk if submission.choice else None)
+            and current.comment == submission.comment
+        )
+        if same_value:
+            outcome.unchanged += 1
+            outcome.revisions[submission.question.pk] = current.revision
+        elif current.revision != submission.seen_revision:
+            outcome.conflicts.append(Conflict(submission=submission, current=current))
+        else:
+            current.status = submission.status
+            current.choice = submission.choice
+            current.comment = submission.comment
+            to_update.append(current)
+            outcome.revisions[submission.question.pk] = current.revision + 1
+    if outcome.conflicts:
+        outcome.revisions = {}
+        return outcome
+    Answer.objects.bulk_create(to_create)
+    if to_update:
+        # Only the answer itself differs per row; who, when and the revision are the same
+        # change for every row, so one plain UPDATE sets them (a CASE per row is slower).
+        Answer.objects.bulk_update(to_update, ["status", "choice", "comment"])
+        Answer.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
+            answered_by=user, updated_at=now, revision=F("revision") + 1
+        )
+    outcome.saved = len(to_create) + len(to_update)
+    if outcome.saved:
+        locked.answered_count = Answer.objects.filter(assessment=locked).count()
+        locked.last_edited_by = user
+        locked.save(update_fields=["answered_count", "last_edited_by", "updated_at"])
+    return outcome

@@ -1,0 +1,149 @@
+"""The review workflow: submitting, the consultant's status changes and notes, and the
+report rendered ahead of its first download."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import tasks
+from assessment.models import (
+    Answer,
+    Assessment,
+    ConsultantNote,
+    Question,
+    ReviewEvent,
+)
+from assessment.results import results_for
+
+logger = logging.getLogger(__name__)
+
+Status = Assessment.Status
+
+
+# The review workflow: which status may follow which, and who may move it.
+RESPONDENT_TRANSITIONS = {
+    (Status.DRAFT, Status.SUBMITTED),
+    (Status.CHANGES_REQUESTED, Status.SUBMITTED),
+}
+
+
+CONSULTANT_TRANSITIONS = {
+    (Status.SUBMITTED, Status.IN_REVIEW),
+    (Status.IN_REVIEW, Status.CHANGES_REQUESTED),
+    (Status.SUBMITTED, Status.CHANGES_REQUESTED),
+    (Status.IN_REVIEW, Status.REVIEWED),
+}
+
+
+class TransitionError(Exception):
+    """A status change the workflow does not allow."""
+
+
+class IncompleteAssessment(Exception):
+    def __init__(self, unanswered: list[Question]):
+        self.unanswered = unanswered
+        super().__init__(f"{len(unanswered)} question(s) have no answer yet.")
+
+
+def _record_transition(assessment: Assessment, to_status: str, actor, message: str) -> None:
+    ReviewEvent.objects.create(
+        assessment=assessment,
+        from_status=assessment.status,
+        to_status=to_status,
+        actor=actor,
+        message=message,
+    )
+    logger.info(
+        "assessment %s moved from %s to %s by user %s",
+        assessment.pk,
+        assessment.status,
+        to_status,
+        getattr(actor, "pk", None),
+    )
+    assessment.status = to_status
+
+
+@transaction.atomic
+def submit_assessment(*, assessment: Assessment, user) -> Assessment:
+    """Submit a complete assessment: it becomes read-only and its result is stored."""
+    locked = Assessment.objects.select_for_update().select_related("bank").get(pk=assessment.pk)
+    if (locked.status, Status.SUBMITTED) not in RESPONDENT_TRANSITIONS:
+        raise TransitionError(
+            f"This assessment is {locked.get_status_display().lower()} and cannot be submitted."
+        )
+    results = results_for(locked)
+    answers = results.answers
+    unanswered = [q for q in results.structure.questions if q.pk not in answers]
+    if unanswered:
+        raise IncompleteAssessment(unanswered)
+    result = results.result
+    _record_transition(locked, Status.SUBMITTED, user, "")
+    locked.submitted_at = timezone.now()
+    locked.result_snapshot = result.as_dict()
+    locked.overall_level = result.overall.level
+    locked.overall_score = result.overall.score
+    locked.answered_count = len(answers)
+    locked.change_request_message = ""
+    locked.save()
+    _prepare_report_after_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def review_transition(
+    *, assessment: Assessment, to_status: str, consultant, message: str = ""
+) -> Assessment:
+    """Move an assessment through review: start review, request changes, mark reviewed."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if (locked.status, to_status) not in CONSULTANT_TRANSITIONS:
+        raise TransitionError(
+            f"An assessment that is {locked.get_status_display().lower()} cannot be moved to "
+            f"“{Status(to_status).label.lower()}”."
+        )
+    message = message.strip()
+    if to_status in (Status.CHANGES_REQUESTED, Status.REVIEWED) and not message:
+        raise TransitionError(
+            "Say what should change."
+            if to_status == Status.CHANGES_REQUESTED
+            else "Write a review summary: it appears in the organisation's report."
+        )
+    _record_transition(locked, to_status, consultant, message)
+    changed = ["status"]
+    if to_status == Status.CHANGES_REQUESTED:
+        locked.change_request_message = message
+        changed.append("change_request_message")
+    elif to_status == Status.REVIEWED:
+        locked.review_summary = message
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = consultant
+        changed += ["review_summary", "reviewed_at", "reviewed_by"]
+    # updated_at is when respondents last changed it, shown beside "last edited by": a
+    # consultant's step must not make it look as if a respondent edited it then.
+    locked.save(update_fields=changed)
+    _prepare_report_after_commit(locked.pk)
+    return locked
+
+
+def add_consultant_note(
+    *, assessment: Assessment, author, text: str, shared: bool, answer: Answer | None = None
+) -> ConsultantNote:
+    if answer is not None and answer.assessment_id != assessment.pk:
+        raise ValidationError("That answer belongs to another assessment.")
+    if not text.strip():
+        raise ValidationError("A note needs some text.")
+    note = ConsultantNote.objects.create(
+        assessment=assessment, answer=answer, author=author, text=text.strip(), shared=shared
+    )
+    if shared:  # shared notes are in the report
+        _prepare_report_after_commit(assessment.pk)
+    return note
+
+
+def _prepare_report_after_commit(assessment_id: int) -> None:
+    """Render the report ahead of its first download, once the change is committed."""
+    if settings.REPORT_PREPARE:
+        transaction.on_commit(partial(tasks.prepare_report.enqueue, assessment_id), robust=True)
