@@ -1,14 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assessment import forms, views
+from assessment import forms
 from assessment.throttle import throttle_posts
+from assessment.views import accounts, questionnaire, results, site, team
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("signup/", views.signup, name="signup"),
-    path("signup/sent/", views.signup_sent, name="signup_sent"),
-    path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path("", site.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("signup/sent/", accounts.signup_sent, name="signup_sent"),
+    path("signup/confirm/<uidb64>/<token>/", accounts.signup_confirm, name="signup_confirm"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -49,27 +50,35 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("team/", views.members, name="members"),
-    path("team/invite/", views.invite, name="invite"),
-    path("team/export.json", views.organisation_export, name="organisation_export"),
-    path("team/delete/", views.organisation_delete, name="organisation_delete"),
-    path("healthz", views.healthz, name="healthz"),
-    path("assessments/", views.dashboard, name="dashboard"),
-    path("assessments/new/", views.assessment_start, name="assessment_start"),
-    path("assessments/<int:assessment_id>/", views.assessment_overview, name="assessment_overview"),
+    path("invitations/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
+    path("team/", team.members, name="members"),
+    path("team/invite/", team.invite, name="invite"),
+    path("team/export.json", team.organisation_export, name="organisation_export"),
+    path("team/delete/", team.organisation_delete, name="organisation_delete"),
+    path("healthz", site.healthz, name="healthz"),
+    path("assessments/", questionnaire.dashboard, name="dashboard"),
+    path("assessments/new/", questionnaire.assessment_start, name="assessment_start"),
+    path(
+        "assessments/<int:assessment_id>/",
+        questionnaire.assessment_overview,
+        name="assessment_overview",
+    ),
     path(
         "assessments/<int:assessment_id>/sections/<slug:section_slug>/",
-        views.section,
+        questionnaire.section,
         name="assessment_section",
     ),
-    path("assessments/<int:assessment_id>/review/", views.review, name="assessment_review"),
-    path("assessments/<int:assessment_id>/submit/", views.submit, name="assessment_submit"),
-    path("assessments/<int:assessment_id>/results/", views.results_page, name="assessment_results"),
+    path("assessments/<int:assessment_id>/review/", questionnaire.review, name="assessment_review"),
+    path("assessments/<int:assessment_id>/submit/", questionnaire.submit, name="assessment_submit"),
+    path(
+        "assessments/<int:assessment_id>/results/", results.results_page, name="assessment_results"
+    ),
     path(
         "assessments/<int:assessment_id>/results.json",
-        views.results_json,
+        results.results_json,
         name="assessment_results_json",
     ),
-    path("assessments/<int:assessment_id>/report.pdf", views.report_pdf, name="assessment_report"),
+    path(
+        "assessments/<int:assessment_id>/report.pdf", results.report_pdf, name="assessment_report"
+    ),
 ]

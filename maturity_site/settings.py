@@ -273,7 +273,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=60 * 60 * 12, minimum
 # Sessions are read from the shared cache and written through to the database, so any
 # process serves any visitor and a cache restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-CSRF_FAILURE_VIEW = "assessment.views.csrf_failure"
+CSRF_FAILURE_VIEW = "assessment.views.site.csrf_failure"
 
 # No inline scripts or styles anywhere: every script and stylesheet is a static file.
 CONTENT_SECURITY_POLICY = {

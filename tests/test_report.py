@@ -567,7 +567,7 @@ def test_typed_text_is_cut_to_a_bounded_size(assessment_a, consultant):
 
 def test_importing_the_report_module_does_not_load_weasyprint():
     code = (
-        "import sys, django; django.setup(); import assessment.tasks, assessment.views; "
+        "import sys, django; django.setup(); import assessment.tasks, assessment.urls; "
         "assert 'weasyprint' not in sys.modules, 'weasyprint imported'; print('ok')"
     )
     result = _run_python(code)

@@ -1,0 +1,1 @@
+"""Views, one module per area of the site; assessment/urls.py maps each URL to one."""

@@ -1,0 +1,209 @@
+"""The dashboard and the questionnaire: starting an assessment, its overview, section
+pages, the review page and submitting."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from assessment import (
+    forms,
+    markup,
+    questionnaire,
+    selectors,
+    services,
+)
+from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES
+from assessment.views.access import GET_AND_POST, member_required
+
+
+def render_dashboard(request, organisation, form, *, status: int = 200):
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {
+            "organisation": organisation,
+            "assessments": selectors.dashboard_assessments(organisation),
+            "form": form,
+            "bank": selectors.current_bank(),
+        },
+        status=status,
+    )
+
+
+@require_safe
+@member_required
+def dashboard(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    return render_dashboard(
+        request, organisation, forms.NewAssessmentForm(organisation=organisation)
+    )
+
+
+@require_POST
+@member_required
+def assessment_start(request):
+    organisation = selectors.get_organisation_for_user(request.user)
+    bank = selectors.current_bank()
+    form = forms.NewAssessmentForm(request.POST, organisation=organisation)
+    if bank is None:
+        messages.error(request, "No questionnaire is published yet. Please try again later.")
+        return redirect("dashboard")
+    if not form.is_valid():
+        return render_dashboard(request, organisation, form, status=400)
+    outcome = services.start_assessment(
+        organisation=organisation,
+        user=request.user,
+        bank=bank,
+        title=form.cleaned_data["title"],
+        prefill_from=form.cleaned_data["prefill_from"],
+    )
+    if form.cleaned_data["prefill_from"]:
+        messages.success(request, f"{outcome.copied} answers were copied; check them as you go.")
+        if outcome.not_copied:
+            request.session["not_copied"] = outcome.not_copied
+    return redirect("assessment_overview", assessment_id=outcome.assessment.pk)
+
+
+@require_safe
+@member_required
+def assessment_overview(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    answers = selectors.answers_by_question(assessment)
+    progress = selectors.section_progress(structure, answers)
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "sections": [
+                (section, progress[section.pk], len(questionnaire.section_questions(section)))
+                for section in structure.sections
+            ],
+            "answered": len(answers),
+            "total": len(structure.questions),
+            "not_copied": request.session.pop("not_copied", None),
+        },
+    )
+
+
+@GET_AND_POST
+@questionnaire.keep_posted_answers_on_login
+@member_required
+def section(request, assessment_id: int, section_slug: str):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    current = structure.section(section_slug)
+    if current is None:
+        raise Http404("No such section.")
+    answers = selectors.answers_for_questionnaire(assessment)
+    questions = questionnaire.section_questions(current)
+
+    pending = questionnaire.take_pending_post(request)
+    data = request.POST if request.method == "POST" else pending
+    page = forms.SectionAnswers(questions, answers, data)
+    status, conflict_heading, no_longer_editable = 200, "", False
+    if data is not None:
+        background = questionnaire.wants_json(request)
+        try:
+            outcome = questionnaire.save_page(assessment, request.user, page, partial=background)
+        except services.NotEditable:
+            # Submitted before or while this was sent: say so, and show what was sent.
+            assessment.refresh_from_db(fields=["status"])
+            if background:
+                return questionnaire.not_editable_reply(assessment)
+            status, no_longer_editable = 409, True
+        else:
+            if background:
+                return questionnaire.background_save_reply(page, outcome, request.user)
+            if outcome is None:
+                status = 400
+            elif not outcome.conflicts:
+                if pending is not None:
+                    messages.success(
+                        request, _("The answers you sent before logging in are saved.")
+                    )
+                return redirect(
+                    questionnaire.next_page_after_save(request, assessment, structure, current)
+                )
+            else:
+                page.show_conflicts(outcome.conflicts, viewer=request.user)
+                conflict_heading = questionnaire.conflict_heading(outcome.conflicts, request.user)
+                status = 409
+        answers = selectors.answers_for_questionnaire(assessment)
+
+    editable = assessment.is_editable
+    previous, following = structure.neighbours(current)
+    progress = selectors.section_progress(structure, answers)
+    return render(
+        request,
+        "assessment/section.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "section": current,
+            "page": page,
+            "previous": previous,
+            "following": following,
+            "nav": [
+                (s, progress[s.pk], len(questionnaire.section_questions(s)))
+                for s in structure.sections
+            ],
+            "answered": len(answers),
+            "total": len(structure.questions),
+            "editable": editable,
+            "save_form_id": "answers" if editable else "",
+            "answering_as": editable and questionnaire.answering_as_token(request.user, assessment),
+            "comment_limit": COMMENT_MAX_LENGTH,
+            "conflicts": bool(conflict_heading),
+            "conflict_heading": conflict_heading,
+            "no_longer_editable": no_longer_editable,
+            "levels": LEVEL_CHOICES,
+            "questions_html": (
+                markup.grid_markup if current.layout == "grid" else markup.questions_markup
+            )(page.rows, editable=editable),
+        },
+        status=status,
+    )
+
+
+@require_safe
+@member_required
+def review(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    structure = selectors.bank_structure(assessment.bank)
+    answers = selectors.answers_by_question(assessment)
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "assessment": assessment,
+            "rows": selectors.review_rows(structure, answers),
+            "unanswered": [q for q in structure.questions if q.pk not in answers],
+            "answered": len(answers),
+            "total": len(structure.questions),
+        },
+    )
+
+
+@require_POST
+@member_required
+def submit(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    try:
+        services.submit_assessment(assessment=assessment, user=request.user)
+    except services.IncompleteAssessment as error:
+        messages.error(
+            request,
+            f"{len(error.unanswered)} question(s) still need an answer (an option, “Not "
+            "applicable” or “Don't know”) before you can submit. They are listed below.",
+        )
+        return redirect("assessment_review", assessment_id=assessment.pk)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("assessment_overview", assessment_id=assessment.pk)
+    messages.success(request, "Submitted. Here are your results.")
+    return redirect("assessment_results", assessment_id=assessment.pk)
