@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import http.client
 import json
 import math
 import os
@@ -436,6 +437,14 @@ class Writer:
     acknowledged: dict[int, int] = field(default_factory=dict)
     outcomes: Counter = field(default_factory=Counter)
     saves: list[tuple[float, float, str]] = field(default_factory=list)  # start, end, outcome
+    crashed: str = ""  # an exception that stopped this writer early
+
+
+def run_writer(writer: Writer, port: int, deadline: float, rng: random.Random) -> None:
+    try:
+        write_until(writer, port, deadline, rng)
+    except Exception as error:  # noqa: BLE001 - reported, and the claim fails
+        writer.crashed = f"{type(error).__name__}: {error}"[:300]
 
 
 def write_until(writer: Writer, port: int, deadline: float, rng: random.Random) -> None:
@@ -443,7 +452,7 @@ def write_until(writer: Writer, port: int, deadline: float, rng: random.Random) 
     try:
         try:
             logged_in = browser.log_in(writer.email).status == 302
-        except OSError:
+        except (OSError, http.client.HTTPException):
             logged_in = False
         if not logged_in:
             writer.outcomes["login failed"] += 1
@@ -455,7 +464,9 @@ def write_until(writer: Writer, port: int, deadline: float, rng: random.Random) 
             path = f"/assessments/{writer.assessment}/sections/{section}/"
             try:
                 response = browser.get(path)
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
+                # A connection that failed, or a page cut off when its instance died after
+                # nginx had started passing it on (too late to ask the other instance).
                 writer.outcomes[f"GET {type(error).__name__}"] += 1
                 time.sleep(0.1)
                 continue
@@ -478,7 +489,7 @@ def write_until(writer: Writer, port: int, deadline: float, rng: random.Random) 
                     if response.status == 302 and response.location == path
                     else f"POST {response.status}"
                 )
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 outcome = f"POST {type(error).__name__}"
             writer.saves.append((started, time.monotonic(), outcome))
             writer.outcomes[outcome] += 1
@@ -497,7 +508,7 @@ def claim_kill(fleet, writers: list[Writer], seconds: float, seed: int) -> dict:
     deadline = started + seconds
     threads = [
         threading.Thread(
-            target=write_until,
+            target=run_writer,
             args=(w, fleet.nginx.port, deadline, random.Random(seed * 100 + w.index)),
             daemon=True,
         )
@@ -524,6 +535,7 @@ def claim_kill(fleet, writers: list[Writer], seconds: float, seed: int) -> dict:
         thread.join(timeout=seconds + 60)
     wall_end = time.time()
     stuck = sum(thread.is_alive() for thread in threads)
+    crashed = [f"w{w.index}: {w.crashed}" for w in writers if w.crashed]
 
     # Every acknowledged save must be in the database: each question holds the value of
     # its last acknowledged save, or of a later save that failed in the client but was
@@ -580,6 +592,7 @@ def claim_kill(fleet, writers: list[Writer], seconds: float, seed: int) -> dict:
         and refused
         and survivor_ok
         and not stuck
+        and not crashed
         and before["acknowledged"] > 0
         and after["acknowledged"] > 0
     )
@@ -603,6 +616,7 @@ def claim_kill(fleet, writers: list[Writer], seconds: float, seed: int) -> dict:
         "passed_to_other_instance": dict(passed_on),
         "proxy_5xx": dict(proxy_errors),
         "stuck_writers": stuck,
+        "crashed_writers": crashed,
     }
 
 
@@ -632,6 +646,10 @@ def print_kill_claim(result: dict) -> None:
     )
     for sample in result["samples"]:
         print(f"  {sample}")
+    for line in result["crashed_writers"]:
+        print(f"writer stopped by an exception: {line}")
+    if result["stuck_writers"]:
+        print(f"writers still running at the end: {result['stuck_writers']}")
     print("d: " + ("PASS" if result["ok"] else "FAIL"))
 
 

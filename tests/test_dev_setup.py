@@ -147,6 +147,31 @@ def test_compose_runs_a_worker_that_shares_the_database_and_the_files_of_the_web
     assert data and data[0] in worker["volumes"]
 
 
+def test_compose_web_scales_behind_the_proxy_with_every_state_shared():
+    import yaml
+
+    compose = yaml.safe_load((PROJECT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    web, worker, proxy = services["web"], services["worker"], services["proxy"]
+    # --scale web=N: no fixed host port and no fixed container name on web.
+    assert "ports" not in web and "container_name" not in web
+    assert proxy["ports"]
+    mounted = [v.split(":")[0] for v in proxy["volumes"] if v.startswith("./deploy/")]
+    assert mounted, proxy["volumes"]
+    config = (PROJECT / mounted[0]).read_text(encoding="utf-8")
+    assert "http://web:8000" in config and "X-Forwarded-For" in config
+    for service in (web, worker):
+        environment = service["environment"]
+        assert environment["CACHE_URL"].startswith("redis://redis:")
+        assert environment["TASKS_BACKEND"] == "database"
+        assert environment["PROXY_COUNT"] == "1"
+    named = set(compose["volumes"])
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source in named or source.startswith("./deploy/"), volume
+
+
 # --- make run and make test -----------------------------------------------------------------
 
 
