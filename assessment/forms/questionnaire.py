@@ -1,0 +1,223 @@
+"""Forms for answering: starting an assessment, and a section page's answers (one
+field set per question: its choice, comment and revision)."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
+from assessment.selectors import SavedAnswer
+from assessment.services import AnswerSubmission
+from assessment.text import reject_control_characters
+
+NOT_APPLICABLE = "na"
+
+
+DONT_KNOW = "dk"
+
+
+class NewAssessmentForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        initial="MLOps maturity assessment",
+        validators=[reject_control_characters],
+    )
+    prefill_from = forms.ModelChoiceField(
+        label="Start from the answers of",
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label="Nothing: start with a blank questionnaire",
+        help_text="Answers to questions that are still in the questionnaire are copied; "
+        "you can change any of them.",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prefill_from"].queryset = Assessment.objects.filter(
+            organisation=organisation, submitted_at__isnull=False
+        ).order_by("-submitted_at")
+        self.fields["prefill_from"].label_from_instance = lambda a: (
+            f"{a.title} (submitted {a.submitted_at:%d %b %Y})"
+        )
+
+
+@dataclass
+class QuestionRow:
+    """One question as the section page shows it: saved or posted values, and any error."""
+
+    question: Question
+    saved: SavedAnswer | None
+    value: str  # choice id, "na", "dk" or "" for none
+    comment: str
+    revision: int
+    error: str = ""
+    conflict: Answer | None = None
+    conflict_by_viewer: bool = False  # the viewer's own change, from another tab or device
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.question.pk}"
+
+
+class SectionAnswers:
+    """Reads and validates the answers posted from one section page.
+
+    Field names carry the question id: q<id> is the choice id, "na" or "dk"; c<id> the
+    comment; r<id> the revision of the saved answer the respondent was looking at.
+    """
+
+    def __init__(self, questions: list[Question], saved: dict[int, SavedAnswer], data=None):
+        self.questions = questions
+        self.saved = saved
+        self.data = data
+        self.rows = [self._row(question) for question in questions]
+        self.submissions: list[AnswerSubmission] = []
+
+    def _row(self, question: Question) -> QuestionRow:
+        saved = self.saved.get(question.pk)
+        if self.data is None:
+            return QuestionRow(
+                question=question,
+                saved=saved,
+                value=value_of(saved),
+                comment=saved.comment if saved else "",
+                revision=saved.revision if saved else 0,
+            )
+        return QuestionRow(
+            question=question,
+            saved=saved,
+            value=self.data.get(f"q{question.pk}", "").strip(),
+            comment=clean_comment(self.data.get(f"c{question.pk}", "")),
+            revision=parse_revision(self.data.get(f"r{question.pk}", "")),
+        )
+
+    def is_valid(self) -> bool:
+        self.submissions = []
+        for row in self.rows:
+            submission = self._validate(row)
+            if submission is not None:
+                self.submissions.append(submission)
+        return not self.errors
+
+    @property
+    def errors(self) -> list[QuestionRow]:
+        return [row for row in self.rows if row.error]
+
+    # The shared error summary (templates/_error_summary.html) reads the page as a form:
+    # a page-wide line, then one linked entry per question that needs attention.
+    def non_field_errors(self) -> list[str]:
+        count = len(self.errors)
+        if not count:
+            return []
+        message = ngettext(
+            "Nothing on this page was saved yet: %(count)s answer needs attention.",
+            "Nothing on this page was saved yet: %(count)s answers need attention.",
+            count,
+        )
+        return [message % {"count": count}]
+
+    def __iter__(self):
+        return (SummaryEntry.of(row) for row in self.errors)
+
+    def _validate(self, row: QuestionRow) -> AnswerSubmission | None:
+        question = row.question
+        if len(set(self.data.getlist(row.field_name))) > 1:
+            row.error = str(_("Choose only one answer."))
+            return None
+        if len(row.comment) > COMMENT_MAX_LENGTH:
+            # Refused whole, never cut: the page shows the text again with its length.
+            row.error = str(
+                _(
+                    "Comments can be at most %(limit)s characters; this one has %(length)s. "
+                    "Nothing was cut: shorten it by %(over)s characters and save again."
+                )
+                % {
+                    "limit": f"{COMMENT_MAX_LENGTH:,}",
+                    "length": f"{len(row.comment):,}",
+                    "over": f"{len(row.comment) - COMMENT_MAX_LENGTH:,}",
+                }
+            )
+            return None
+        if not row.value:
+            if row.comment and not (row.saved and row.saved.comment == row.comment):
+                row.error = str(_("Choose an answer (or “Don't know”) to save your comment."))
+            return None
+        choice = None
+        if row.value == NOT_APPLICABLE:
+            if not question.allows_not_applicable:
+                row.error = str(_("This question cannot be marked “Not applicable”."))
+                return None
+            status = Answer.Status.NOT_APPLICABLE
+        elif row.value == DONT_KNOW:
+            status = Answer.Status.DONT_KNOW
+        else:
+            choice = next((c for c in question.choices_list if str(c.pk) == row.value), None)
+            if choice is None:
+                row.error = str(
+                    _("That is not one of this question's options. Choose one of the list.")
+                )
+                return None
+            status = Answer.Status.ANSWERED
+        return AnswerSubmission(
+            question=question,
+            status=status,
+            choice=choice,
+            comment=row.comment,
+            seen_revision=row.revision,
+        )
+
+    def show_conflicts(self, conflicts, viewer=None) -> None:
+        """Keep the respondent's values on screen, now against the colleague's revision."""
+        by_question = {conflict.submission.question.pk: conflict.current for conflict in conflicts}
+        for row in self.rows:
+            current = by_question.get(row.question.pk)
+            if current is not None:
+                row.conflict = current
+                row.revision = current.revision
+                row.conflict_by_viewer = viewer is not None and current.answered_by_id == viewer.pk
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """A question with an error, as the error summary lists a form field."""
+
+    id_for_label: str
+    label: str
+    errors: list[str]
+
+    @classmethod
+    def of(cls, row: QuestionRow) -> "SummaryEntry":
+        question = row.question
+        if len(row.comment) > COMMENT_MAX_LENGTH:
+            target = f"c{question.pk}"
+        elif question.choices_list:  # the first option, as the page's markup names it
+            target = f"q{question.pk}-{question.choices_list[0].pk}"
+        else:
+            target = f"q-{question.pk}"
+        text = question.text if len(question.text) <= 90 else question.text[:89] + "…"
+        return cls(id_for_label=target, label=text, errors=[row.error])
+
+
+def clean_comment(raw: str) -> str:
+    """A posted comment as stored and counted: a line break is one character, as the box
+    and its count show it, though browsers send it as two (CR LF)."""
+    return raw.replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+def value_of(answer: SavedAnswer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.status == Answer.Status.NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if answer.status == Answer.Status.DONT_KNOW:
+        return DONT_KNOW
+    return str(answer.choice_id)
+
+
+def parse_revision(raw: str) -> int:
+    try:
+        return max(int(raw), 0)
+    except (TypeError, ValueError):
+        return 0
