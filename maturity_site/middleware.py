@@ -44,12 +44,15 @@ def readable_content_types(application):
     def application_with_readable_content_type(environ, start_response):
         content_type = environ.get("CONTENT_TYPE", "")
         try:
-            charset = parse_header_parameters(content_type)[1].get("charset")
-        except ValueError:
+            media_type, params = parse_header_parameters(content_type)
+        except (ValueError, LookupError):  # LookupError: an RFC 2231 value in a bytes codec
             environ["CONTENT_TYPE"] = f"application/octet-stream; charset={UNREADABLE_CHARSET}"
         else:
+            charset = params.get("charset")
             if charset is not None and breaks_django(charset):
-                environ["CONTENT_TYPE"] = f"{content_type}; charset={UNREADABLE_CHARSET}"
+                # The whole header is replaced: an RFC 2231 "charset*=" would outlive an
+                # appended plain "charset=".
+                environ["CONTENT_TYPE"] = f"{media_type}; charset={UNREADABLE_CHARSET}"
         return application(environ, start_response)
 
     return application_with_readable_content_type
