@@ -15,7 +15,6 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from assessment import selectors
 from assessment.models import (
     Choice,
     Component,
@@ -24,6 +23,7 @@ from assessment.models import (
     QuestionBank,
     Section,
 )
+from assessment.structure import bank_structure
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEVELS = (0, 1, 2, 3, 4)
@@ -405,7 +405,7 @@ def bank_to_data(bank: QuestionBank) -> dict:
 
     Loading the result with load_bank gives the same content back.
     """
-    structure = selectors.bank_structure(bank)
+    structure = bank_structure(bank)
     return {
         "version": bank.version,
         "title": bank.title,

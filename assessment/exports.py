@@ -21,11 +21,11 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from assessment import selectors
 from assessment.domain import scoring
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Answer, Assessment, ConsultantNote, Organisation, QuestionBank
 from assessment.results import results_for
+from assessment.structure import bank_structure
 
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
 ITERATOR_CHUNK = 2000
@@ -187,7 +187,7 @@ class BankIndex:
 
     def __init__(self, bank: QuestionBank):
         self.bank = bank
-        self.structure = selectors.bank_structure(bank)
+        self.structure = bank_structure(bank)
         self.version = fields(bank.version)
         self.questions: dict[int, QuestionInfo] = {}
         self.levels: dict[int, int] = {}  # choice id: level

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from assessment import selectors, services
 from assessment.models import COMMENT_MAX_LENGTH, Assessment
+from assessment.structure import bank_structure
 
 PENDING_POST_KEY = "pending-post"
 ANSWERING_AS = "answering_as"
@@ -110,7 +111,7 @@ def keep_pending_post(request, assessment_id: int, section_slug: str) -> bool:
         return False
     request.session.pop(PENDING_POST_KEY, None)
     assessment = Assessment.objects.select_related("bank").filter(pk=assessment_id).first()
-    section = assessment and selectors.bank_structure(assessment.bank).section(section_slug)
+    section = assessment and bank_structure(assessment.bank).section(section_slug)
     if not section:
         return False
     questions = section_questions(section)

@@ -8,7 +8,7 @@ from assessment.domain import roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Answer, Assessment, ComponentGuidance, ConsultantNote
-from assessment.selectors import BankStructure
+from assessment.structure import BankStructure, bank_structure
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class Results:
 
 
 def results_for(assessment: Assessment) -> Results:
-    structure = selectors.bank_structure(assessment.bank)
+    structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
     return Results(assessment, structure, answers, score(structure, answers))
 

@@ -301,10 +301,11 @@ def start_assessment(user, title: str):
 
 def answer_all(assessment, user, rng, *, comment_share: float = 0.3) -> None:
     """Answer every question, one save per section as the pages do."""
-    from assessment import selectors, services
+    from assessment import services
     from assessment.models import Answer
+    from assessment.structure import bank_structure
 
-    structure = selectors.bank_structure(assessment.bank)
+    structure = bank_structure(assessment.bank)
     for section in structure.sections:
         submissions = []
         for component in section.components_list:
@@ -340,8 +341,9 @@ def answer_all(assessment, user, rng, *, comment_share: float = 0.3) -> None:
 def bank_sections():
     """The published bank's sections (with components_list/questions_list), in order."""
     from assessment import selectors
+    from assessment.structure import bank_structure
 
-    return selectors.bank_structure(selectors.current_bank()).sections
+    return bank_structure(selectors.current_bank()).sections
 
 
 def section_questions(section) -> list:

@@ -29,6 +29,7 @@ from assessment.models import (
     QuestionBank,
     Section,
 )
+from assessment.structure import bank_structure
 from tests import factories
 
 Bank = QuestionBank.Status
@@ -135,7 +136,7 @@ def test_publishing_a_draft_retires_the_published_bank(bank, draft, assessment_a
     assert QuestionBank.objects.filter(status=Bank.PUBLISHED).count() == 1
     assert selectors.current_bank() == published
     assert assessment_a.bank == bank  # assessments keep the version they started on
-    question = selectors.bank_structure(published).questions_by_slug["data-lineage"]
+    question = bank_structure(published).questions_by_slug["data-lineage"]
     assert question.text.startswith("Can you trace a production prediction back to its")
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment import exports, selectors, services
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment
+from assessment.structure import bank_structure
 
 Status = Assessment.Status
 REVIEW_MESSAGE_MAX_LENGTH = 10_000
@@ -243,7 +244,7 @@ class ReviewWorkflowMixin:
         if not request.user.has_perm("assessment.add_consultantnote"):
             raise PermissionDenied
         assessment = self.get_viewable(request, object_id)
-        structure = selectors.bank_structure(assessment.bank)
+        structure = bank_structure(assessment.bank)
         answers = selectors.answers_by_question(assessment)
         choices = note_answer_choices(structure, answers)
         if request.method == "POST":

@@ -18,6 +18,7 @@ from assessment.models import (
     Question,
     QuestionBank,
 )
+from assessment.structure import bank_structure
 
 Status = Assessment.Status
 
@@ -64,8 +65,8 @@ def start_assessment(
     if not is_own_submission:
         raise ValidationError("Answers can only be copied from your own submitted assessments.")
 
-    structure = selectors.bank_structure(bank)
-    previous = selectors.bank_structure(prefill_from.bank)
+    structure = bank_structure(bank)
+    previous = bank_structure(prefill_from.bank)
     copies = []
     for answer in selectors.answers_by_question(prefill_from).values():
         old_question = previous.questions_by_id[answer.question_id]

@@ -15,6 +15,7 @@ from assessment import (
     services,
 )
 from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES
+from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
 
 
@@ -70,7 +71,7 @@ def assessment_start(request):
 @member_required
 def assessment_overview(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
-    structure = selectors.bank_structure(assessment.bank)
+    structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
     progress = selectors.section_progress(structure, answers)
     return render(
@@ -95,7 +96,7 @@ def assessment_overview(request, assessment_id: int):
 @member_required
 def section(request, assessment_id: int, section_slug: str):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
-    structure = selectors.bank_structure(assessment.bank)
+    structure = bank_structure(assessment.bank)
     current = structure.section(section_slug)
     if current is None:
         raise Http404("No such section.")
@@ -174,7 +175,7 @@ def section(request, assessment_id: int, section_slug: str):
 @member_required
 def review(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
-    structure = selectors.bank_structure(assessment.bank)
+    structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessment import selectors, services
 from assessment.models import Answer, Assessment, Membership, Organisation
 from assessment.roles import consultants_group
+from assessment.structure import bank_structure
 
 DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105 — printed for local demos only
 DEMO_ORGANISATION = "Demo Analytics Ltd"
@@ -95,7 +96,7 @@ class Command(BaseCommand):
         if bank is None:
             return
         respondent = organisation.memberships.get(role=Membership.Role.OWNER).user
-        structure = selectors.bank_structure(bank)
+        structure = bank_structure(bank)
         existing = set(organisation.assessments.values_list("title", flat=True))
         for title, levels, seed, days_ago in DEMO_ASSESSMENTS:
             if title in existing:
