@@ -7,6 +7,7 @@
 - Every way off the page is a button of its form ("goto"): here is where each one leads.
 """
 
+import dataclasses
 from datetime import timedelta
 from functools import wraps
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment import selectors, services
+from assessment.forms.questionnaire import field_names
 from assessment.models import COMMENT_MAX_LENGTH, Assessment
 from assessment.structure import bank_structure
 
@@ -115,7 +117,9 @@ def keep_pending_post(request, assessment_id: int, section_slug: str) -> bool:
     if not section:
         return False
     questions = section_questions(section)
-    names = [f"{prefix}{q.pk}" for q in questions for prefix in "qcr"]
+    names = [
+        name for question in questions for name in dataclasses.astuple(field_names(question.pk))
+    ]
     data = {name: request.POST.getlist(name) for name in names if name in request.POST}
     size = sum(len(value) + VALUE_OVERHEAD for values in data.values() for value in values)
     if size > len(questions) * QUESTION_ROOM:
@@ -244,7 +248,9 @@ def background_save_reply(page, outcome, viewer) -> JsonResponse:
         {
             "status": "partly_saved" if errors else "saved",
             "message": message,
-            "revisions": {f"r{pk}": revision for pk, revision in outcome.revisions.items()},
+            "revisions": {
+                field_names(pk).revision: revision for pk, revision in outcome.revisions.items()
+            },
             "errors": errors,
         }
     )

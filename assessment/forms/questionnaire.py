@@ -43,6 +43,22 @@ class NewAssessmentForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class FieldNames:
+    """The names of one question's fields on a section page: its answer (a choice id, "na"
+    or "dk"), its comment, and the revision of the saved answer the page was showing."""
+
+    answer: str
+    comment: str
+    revision: str
+
+
+def field_names(question_id: int) -> FieldNames:
+    """The one place the section page's field names are made (forms, templates, the kept
+    post of an expired session and the background save's reply all use it)."""
+    return FieldNames(f"q{question_id}", f"c{question_id}", f"r{question_id}")
+
+
 @dataclass
 class QuestionRow:
     """One question as the section page shows it: saved or posted values, and any error."""
@@ -57,15 +73,18 @@ class QuestionRow:
     conflict_by_viewer: bool = False  # the viewer's own change, from another tab or device
 
     @property
+    def names(self) -> FieldNames:
+        return field_names(self.question.pk)
+
+    @property
     def field_name(self) -> str:
-        return f"q{self.question.pk}"
+        return self.names.answer
 
 
 class SectionAnswers:
     """Reads and validates the answers posted from one section page.
 
-    Field names carry the question id: q<id> is the choice id, "na" or "dk"; c<id> the
-    comment; r<id> the revision of the saved answer the respondent was looking at.
+    Each question's fields are named by ``field_names``.
     """
 
     def __init__(self, questions: list[Question], saved: dict[int, SavedAnswer], data=None):
@@ -85,12 +104,13 @@ class SectionAnswers:
                 comment=saved.comment if saved else "",
                 revision=saved.revision if saved else 0,
             )
+        names = field_names(question.pk)
         return QuestionRow(
             question=question,
             saved=saved,
-            value=self.data.get(f"q{question.pk}", "").strip(),
-            comment=clean_comment(self.data.get(f"c{question.pk}", "")),
-            revision=parse_revision(self.data.get(f"r{question.pk}", "")),
+            value=self.data.get(names.answer, "").strip(),
+            comment=clean_comment(self.data.get(names.comment, "")),
+            revision=parse_revision(self.data.get(names.revision, "")),
         )
 
     def is_valid(self) -> bool:
@@ -191,9 +211,9 @@ class SummaryEntry:
     def of(cls, row: QuestionRow) -> "SummaryEntry":
         question = row.question
         if len(row.comment) > COMMENT_MAX_LENGTH:
-            target = f"c{question.pk}"
+            target = row.names.comment
         elif question.choices_list:  # the first option, as the page's markup names it
-            target = f"q{question.pk}-{question.choices_list[0].pk}"
+            target = f"{row.names.answer}-{question.choices_list[0].pk}"
         else:
             target = f"q-{question.pk}"
         text = question.text if len(question.text) <= 90 else question.text[:89] + "…"
