@@ -18,287 +18,62 @@ the same result, so a consultant can reproduce it by hand.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from assessment.levels import MAX_LEVEL, MIN_LEVEL, level_label
+from assessment.domain.outcome import (
+    AnswerResult,
+    AssessmentResult,
+    Completeness,
+    ComponentResult,
+    OverallResult,
+    SectionResult,
+    round_score,
+)
+from assessment.domain.spec import (
+    ANSWER_STATUSES,
+    ANSWERED,
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    REPEATABLE,
+    RULE_V1,
+    RULE_V2,
+    SCORING_RULES,
+    UNANSWERED,
+    AnswerValue,
+    BankSpec,
+    ComponentSpec,
+    SectionSpec,
+)
+from assessment.levels import level_label
 
-REPEATABLE = 2  # foundation gate threshold and cap
-RULE_V1 = "v1"
-RULE_V2 = "v2"
-SCORING_RULES = (RULE_V1, RULE_V2)
-
-ANSWERED = "answered"
-NOT_APPLICABLE = "not_applicable"
-DONT_KNOW = "dont_know"
-UNANSWERED = "unanswered"
-ANSWER_STATUSES = (ANSWERED, NOT_APPLICABLE, DONT_KNOW)
-
-
-# --- Input: the bank structure and the answers -------------------------------
-
-
-@dataclass(frozen=True)
-class ComponentSpec:
-    slug: str
-    title: str
-    foundation: bool
-    questions: tuple[str, ...]  # question slugs, in bank order
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    slug: str
-    title: str
-    components: tuple[ComponentSpec, ...]
-    optional: bool = False  # the respondent may say it does not apply
-
-
-@dataclass(frozen=True)
-class BankSpec:
-    version: str
-    sections: tuple[SectionSpec, ...]
-    scoring_rule: str = RULE_V1
-
-    def __post_init__(self) -> None:
-        if self.scoring_rule not in SCORING_RULES:
-            raise ValueError(
-                f"Question bank {self.version}: unknown scoring rule {self.scoring_rule!r}; "
-                f"expected one of {', '.join(SCORING_RULES)}"
-            )
-        # Answers and results are keyed by slug, so a repeated slug would silently
-        # merge two questions (or components) into one.
-        components = [c for s in self.sections for c in s.components]
-        for kind, slugs in (
-            ("section", [s.slug for s in self.sections]),
-            ("component", [c.slug for c in components]),
-            ("question", [q for c in components for q in c.questions]),
-        ):
-            repeated = sorted(slug for slug, n in Counter(slugs).items() if n > 1)
-            if repeated:
-                raise ValueError(
-                    f"Question bank {self.version}: duplicate {kind} slugs: " + ", ".join(repeated)
-                )
-
-    @cached_property
-    def question_slugs(self) -> frozenset[str]:
-        return frozenset(
-            question
-            for section in self.sections
-            for component in section.components
-            for question in component.questions
-        )
-
-
-@dataclass(frozen=True)
-class AnswerValue:
-    """One saved answer: a chosen level, "Not applicable" or "Don't know"."""
-
-    status: str
-    level: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in ANSWER_STATUSES:
-            raise ValueError(
-                f"Unknown answer status {self.status!r}; "
-                f"expected one of {', '.join(ANSWER_STATUSES)}"
-            )
-        if self.status == ANSWERED:
-            if not _is_level(self.level):
-                raise ValueError(
-                    f"An answered question needs a level from {MIN_LEVEL} to "
-                    f"{MAX_LEVEL}, got {self.level!r}"
-                )
-        elif self.level is not None:
-            raise ValueError(f"A {self.status!r} answer has no level, got {self.level!r}")
-
-    @classmethod
-    def answered(cls, level: int) -> AnswerValue:
-        return cls(ANSWERED, level)
-
-    @classmethod
-    def not_applicable(cls) -> AnswerValue:
-        return cls(NOT_APPLICABLE)
-
-    @classmethod
-    def dont_know(cls) -> AnswerValue:
-        return cls(DONT_KNOW)
-
-
-def _is_level(value: object) -> bool:
-    # bool is a subclass of int; True must not pass for level 1.
-    return (
-        isinstance(value, int) and not isinstance(value, bool) and MIN_LEVEL <= value <= MAX_LEVEL
-    )
-
-
-# --- Output: the result of one assessment ------------------------------------
-
-
-@dataclass(frozen=True)
-class ComponentResult:
-    slug: str
-    title: str
-    foundation: bool
-    score: float | None
-    level: int | None
-    label: str | None
-    answered: int  # questions with any answer, including N/A and Don't know
-    total: int
-    dont_know: tuple[str, ...]  # question slugs answered "Don't know"
-    capped_by: tuple[str, ...] = ()  # questions at the weakest level, when they held it back
-    uncapped_level: int | None = None  # the level the score alone gives
-
-
-@dataclass(frozen=True)
-class SectionResult:
-    slug: str
-    title: str
-    score: float | None
-    level: int | None
-    label: str | None
-    components: tuple[ComponentResult, ...]
-    capped_by: tuple[str, ...] = ()  # components at the weakest level, when they held it back
-    uncapped_level: int | None = None
-    applies: bool = True  # False: an optional section the respondent left out
-
-    @property
-    def answered(self) -> int:
-        return sum(component.answered for component in self.components)
-
-    @property
-    def total(self) -> int:
-        return sum(component.total for component in self.components)
-
-
-@dataclass(frozen=True)
-class OverallResult:
-    score: float | None
-    level: int | None
-    label: str | None
-    gated: bool  # True only when the foundation gate lowered the level
-    gate_components: tuple[str, ...]  # foundation components below Repeatable
-    ungated_level: int | None  # what the level would be without the gate
-    capped_by: tuple[str, ...] = ()  # sections at the weakest level, when they held it back
-    uncapped_level: int | None = None  # the level the score alone gives
-
-
-@dataclass(frozen=True)
-class AnswerResult:
-    question: str
-    component: str
-    section: str
-    status: str  # answered | not_applicable | dont_know | unanswered
-    level: int | None  # set only for "answered"
-
-
-@dataclass(frozen=True)
-class Completeness:
-    answered: int  # questions with any answer, including N/A and Don't know
-    total: int
-
-    @property
-    def is_complete(self) -> bool:
-        return self.answered == self.total
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    bank_version: str
-    scoring_rule: str
-    overall: OverallResult
-    sections: tuple[SectionResult, ...]
-    answers: tuple[AnswerResult, ...]  # one per question, in bank order
-    completeness: Completeness
-    dont_know: tuple[str, ...]  # question slugs answered "Don't know"
-
-    @property
-    def is_complete(self) -> bool:
-        return self.completeness.is_complete
-
-    def component(self, slug: str) -> ComponentResult:
-        return self._components_by_slug[slug]
-
-    def section(self, slug: str) -> SectionResult:
-        return self._sections_by_slug[slug]
-
-    @cached_property
-    def _components_by_slug(self) -> dict[str, ComponentResult]:
-        return {c.slug: c for s in self.sections for c in s.components}
-
-    @cached_property
-    def _sections_by_slug(self) -> dict[str, SectionResult]:
-        return {s.slug: s for s in self.sections}
-
-    def as_dict(self) -> dict[str, Any]:
-        """The results.json body, minus the envelope the view adds."""
-        overall = self.overall
-        return {
-            "scoring_rule": self.scoring_rule,
-            "completeness": {
-                "answered": self.completeness.answered,
-                "total": self.completeness.total,
-            },
-            "overall": {
-                "score": round_score(overall.score),
-                "level": overall.level,
-                "label": overall.label,
-                "gated": overall.gated,
-                "gate_components": list(overall.gate_components),
-                "capped_by": list(overall.capped_by),
-            },
-            "sections": [
-                {
-                    "slug": section.slug,
-                    "title": section.title,
-                    "score": round_score(section.score),
-                    "level": section.level,
-                    "label": section.label,
-                    "capped_by": list(section.capped_by),
-                    "components": [
-                        {
-                            "slug": component.slug,
-                            "title": component.title,
-                            "score": round_score(component.score),
-                            "level": component.level,
-                            "label": component.label,
-                            "foundation": component.foundation,
-                            "capped_by": list(component.capped_by),
-                        }
-                        for component in section.components
-                    ],
-                }
-                for section in self.sections
-            ],
-            "answers": [
-                {
-                    "question": answer.question,
-                    "component": answer.component,
-                    "section": answer.section,
-                    "status": answer.status,
-                    "level": answer.level,
-                }
-                for answer in self.answers
-            ],
-        }
-
-
-def round_score(score: float | None, places: int = 2) -> float | None:
-    """Round halves up, as a person does by hand (2.125 -> 2.13).
-
-    Built-in round() works on the binary float and rounds halves to even, so
-    it would disagree with a hand calculation of the same mean.
-    """
-    if score is None:
-        return None
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(score)).quantize(quantum, rounding=ROUND_HALF_UP))
-
+# The rule's inputs and outputs live in spec.py and outcome.py; every name is importable
+# from here, where the rule that joins them is.
+__all__ = [
+    "ANSWERED",
+    "ANSWER_STATUSES",
+    "DONT_KNOW",
+    "NOT_APPLICABLE",
+    "REPEATABLE",
+    "RULE_V1",
+    "RULE_V2",
+    "SCORING_RULES",
+    "UNANSWERED",
+    "AnswerResult",
+    "AnswerValue",
+    "AssessmentResult",
+    "BankSpec",
+    "Completeness",
+    "ComponentResult",
+    "ComponentSpec",
+    "OverallResult",
+    "SectionResult",
+    "SectionSpec",
+    "round_half_up",
+    "round_score",
+    "score_assessment",
+]
 
 # --- The rule ----------------------------------------------------------------
 
