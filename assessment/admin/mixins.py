@@ -49,10 +49,6 @@ class AssessmentRecordAdmin(WriteRuleMixin, admin.ModelAdmin):
     """Rows about one assessment (answers, review history, notes): read-only unless the rule
     says otherwise."""
 
-    def get_queryset(self, request):
-        # The snapshot is a large JSON document that no admin page shows.
-        return super().get_queryset(request).defer("assessment__result_snapshot")
-
 
 class OrganisationSearchMixin:
     """Searches by organisation name or a member's e-mail address (or part of either).

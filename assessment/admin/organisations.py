@@ -32,7 +32,7 @@ class OrganisationAssessmentInline(ReadOnlyInline):
     ordering = ["-created_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("bank").defer("result_snapshot")
+        return super().get_queryset(request).select_related("bank")
 
 
 def count_of(model) -> Coalesce:

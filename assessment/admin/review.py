@@ -203,10 +203,6 @@ class AssessmentAdmin(
     def get_changelist(self, request, **kwargs):
         return AssessmentChangeList
 
-    def get_queryset(self, request):
-        # The snapshot is a large JSON document that no admin page shows.
-        return super().get_queryset(request).defer("result_snapshot")
-
     def get_object(self, request, object_id, from_field=None):
         # change_view and changeform_view both ask; one query serves the request.
         cache = request.__dict__.setdefault("_assessment_admin_objects", {})

@@ -40,9 +40,6 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     answered_count = models.PositiveIntegerField(default=0, editable=False)
-    result_snapshot = models.JSONField(
-        null=True, blank=True, editable=False, help_text="The scored result taken at submit."
-    )
     overall_level = models.PositiveSmallIntegerField(
         choices=LEVEL_CHOICES, null=True, blank=True, editable=False
     )

@@ -83,7 +83,6 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
     result = results.result
     _record_transition(locked, Status.SUBMITTED, user, "")
     locked.submitted_at = timezone.now()
-    locked.result_snapshot = result.as_dict()
     locked.overall_level = result.overall.level
     locked.overall_score = result.overall.score
     locked.answered_count = len(answers)
