@@ -257,12 +257,9 @@ def create_respondent(email: str, organisation_name: str):
         "sector": Organisation.Sector.TECHNOLOGY,
         "size": Organisation.Size.SMALL,
     }
-    if hasattr(services, "sign_up"):  # creates the owner inactive, pending email confirmation
-        outcome = services.sign_up(**details)
-        assert outcome.kind == "created", outcome.kind
-        user = outcome.user
-    else:
-        user = services.create_organisation_with_owner(**details)
+    outcome = services.sign_up(**details)  # the owner starts inactive, pending confirmation
+    assert outcome.kind == "created", outcome.kind
+    user = outcome.user
     activate(user)
     return user
 
