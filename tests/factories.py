@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+from assessment import services
 from assessment.bank import load_bank, read_bank_file
 from assessment.models import (
     Answer,
@@ -52,3 +53,31 @@ def answer(assessment: Assessment, question_slug: str, level: int | None = None,
     choice = question.choices.get(level=level) if level is not None else None
     fields.setdefault("status", Answer.Status.ANSWERED if choice else Answer.Status.DONT_KNOW)
     return Answer.objects.create(assessment=assessment, question=question, choice=choice, **fields)
+
+
+# An answer for every question of the sample bank (None: "Don't know").
+SAMPLE_LEVELS = {
+    "training-data-versions": 2,
+    "data-lineage": 1,
+    "data-validation-checks": 3,
+    "feature-store": None,  # Don't know
+    "run-tracking": 3,
+    "rerun-training": 2,
+    "drift-monitoring": 1,
+    "retraining": 2,
+    "grid-deployment-automation": 4,
+    "grid-rollback-automation": 3,
+}
+
+
+def answer_all(assessment, levels=None, **fields):
+    """Answer every question of the sample bank, at SAMPLE_LEVELS unless told otherwise."""
+    for slug, level in (levels or SAMPLE_LEVELS).items():
+        answer(assessment, slug, level, **fields)
+
+
+def submitted(organisation, bank, user, title="MLOps maturity 2026"):
+    """A fully answered assessment, submitted through the service as a respondent does."""
+    assessment = make_assessment(organisation=organisation, bank=bank, created_by=user, title=title)
+    answer_all(assessment, answered_by=user)
+    return services.submit_assessment(assessment=assessment, user=user)

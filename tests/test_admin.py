@@ -22,33 +22,9 @@ from assessment.models import (
     ReviewEvent,
 )
 from tests import factories
+from tests.factories import SAMPLE_LEVELS, answer_all, submitted
 
 Status = Assessment.Status
-SAMPLE_LEVELS = {
-    "training-data-versions": 2,
-    "data-lineage": 1,
-    "data-validation-checks": 3,
-    "feature-store": None,  # Don't know
-    "run-tracking": 3,
-    "rerun-training": 2,
-    "drift-monitoring": 1,
-    "retraining": 2,
-    "grid-deployment-automation": 4,
-    "grid-rollback-automation": 3,
-}
-
-
-def answer_all(assessment, levels=None, **fields):
-    for slug, level in (levels or SAMPLE_LEVELS).items():
-        factories.answer(assessment, slug, level, **fields)
-
-
-def submitted(organisation, bank, user, title="MLOps maturity 2026"):
-    assessment = factories.make_assessment(
-        organisation=organisation, bank=bank, created_by=user, title=title
-    )
-    answer_all(assessment, answered_by=user)
-    return services.submit_assessment(assessment=assessment, user=user)
 
 
 def change_url(assessment):

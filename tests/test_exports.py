@@ -14,7 +14,7 @@ from assessment import exports, results, services
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Answer, Assessment, ConsultantNote, Organisation
 from tests import factories
-from tests.test_admin import SAMPLE_LEVELS, answer_all, submitted
+from tests.factories import SAMPLE_LEVELS, answer_all, submitted
 
 CHANGELIST = "admin:assessment_assessment_changelist"
 

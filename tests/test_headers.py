@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_admin import submitted
+from tests.factories import submitted
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHANGELIST = "admin:assessment_assessment_changelist"

@@ -18,7 +18,7 @@ from assessment.domain.scoring import (
     SectionSpec,
     score_assessment,
 )
-from tests.test_scoring import WORKED_ANSWERS, WORKED_BANK
+from tests.worked_example import WORKED_ANSWERS, WORKED_BANK
 
 # (section, component slug, foundation, roadmap stage); one question per component,
 # named after it, so each component's level is simply its answer.
