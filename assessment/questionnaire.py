@@ -146,7 +146,7 @@ def save_page(assessment: Assessment, user, page, *, partial: bool):
     so that a comment typed before its answer is chosen does not hold the page back.
     """
     if not assessment.is_editable:
-        raise services.NotEditable(f"This assessment is {assessment.get_status_display()}.")
+        raise services.NotEditable(assessment.status)
     if not page.is_valid() and not partial:
         return None
     return services.save_answers(assessment=assessment, user=user, submissions=page.submissions)

@@ -418,7 +418,7 @@ def test_review_lists_unanswered_questions_with_links(member_client, assessment_
 def test_submitting_an_incomplete_assessment_is_refused(member_client, assessment_a):
     factories.answer(assessment_a, "data-lineage", 2)
     response = member_client.post(reverse("assessment_submit", args=[assessment_a.pk]), follow=True)
-    assert "9 question(s) still need an answer" in response.content.decode()
+    assert "9 questions still need an answer" in response.content.decode()
     assessment_a.refresh_from_db()
     assert assessment_a.status == "draft"
     assert assessment_a.submitted_at is None and assessment_a.overall_level is None

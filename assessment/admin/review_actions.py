@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment import exports, selectors, services
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment
+from assessment.refusals import transition_refused
 from assessment.structure import bank_structure
 
 Status = Assessment.Status
@@ -212,7 +213,7 @@ class ReviewWorkflowMixin:
                         message=form.cleaned_data["message"],
                     )
                 except services.TransitionError as error:
-                    self.message_user(request, str(error), messages.ERROR)
+                    self.message_user(request, transition_refused(error), messages.ERROR)
                     return HttpResponseRedirect(self.change_url(assessment))
                 self.log_change(request, assessment, f"{spec.button}.")
                 self.message_user(request, spec.done, messages.SUCCESS)
@@ -323,7 +324,9 @@ class ReviewWorkflowMixin:
             except services.TransitionError as error:
                 refused += 1
                 if len(examples) < 10:
-                    examples.append(f"{assessment.title} (#{assessment.pk}): {error}")
+                    examples.append(
+                        f"{assessment.title} (#{assessment.pk}): {transition_refused(error)}"
+                    )
             else:
                 started += 1
         if started:

@@ -171,7 +171,7 @@ def accept_invitation(
     """Join the invitation's organisation, as a new account or an existing one without one."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError("This invitation has already been used or has expired.")
+        raise ValidationError(_("This invitation has already been used or has expired."))
     if existing_user is not None:
         user = existing_user
         if user.is_staff:

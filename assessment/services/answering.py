@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment import selectors
 from assessment.models import (
@@ -63,7 +64,7 @@ def start_assessment(
         pk=prefill_from.pk, organisation=organisation, submitted_at__isnull=False
     ).exists()
     if not is_own_submission:
-        raise ValidationError("Answers can only be copied from your own submitted assessments.")
+        raise ValidationError(_("Answers can only be copied from your own submitted assessments."))
 
     structure = bank_structure(bank)
     previous = bank_structure(prefill_from.bank)
@@ -142,7 +143,7 @@ def save_answers(
     # cannot both create the same answer, and the answered count stays exact.
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_editable:
-        raise NotEditable(f"This assessment is {locked.get_status_display().lower()}.")
+        raise NotEditable(locked.status)
     existing = {
         answer.question_id: answer
         for answer in Answer.objects.filter(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment import tasks
 from assessment.models import (
@@ -40,13 +41,21 @@ CONSULTANT_TRANSITIONS = {
 
 
 class TransitionError(Exception):
-    """A status change the workflow does not allow."""
+    """A status change the workflow does not allow: from where to where, and why (one of
+    NOT_ALLOWED, MESSAGE_REQUIRED). What to tell the person is the caller's (refusals.py)."""
+
+    NOT_ALLOWED = "not_allowed"
+    MESSAGE_REQUIRED = "message_required"
+
+    def __init__(self, *, from_status: str, to_status: str, reason: str):
+        self.from_status, self.to_status, self.reason = from_status, to_status, reason
+        super().__init__(f"{reason}: {from_status} -> {to_status}")
 
 
 class IncompleteAssessment(Exception):
     def __init__(self, unanswered: list[Question]):
         self.unanswered = unanswered
-        super().__init__(f"{len(unanswered)} question(s) have no answer yet.")
+        super().__init__(f"{len(unanswered)} unanswered")
 
 
 def _record_transition(assessment: Assessment, to_status: str, actor, message: str) -> None:
@@ -73,7 +82,9 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
     locked = Assessment.objects.select_for_update().select_related("bank").get(pk=assessment.pk)
     if (locked.status, Status.SUBMITTED) not in RESPONDENT_TRANSITIONS:
         raise TransitionError(
-            f"This assessment is {locked.get_status_display().lower()} and cannot be submitted."
+            from_status=locked.status,
+            to_status=Status.SUBMITTED,
+            reason=TransitionError.NOT_ALLOWED,
         )
     results = results_for(locked)
     answers = results.answers
@@ -100,15 +111,14 @@ def review_transition(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if (locked.status, to_status) not in CONSULTANT_TRANSITIONS:
         raise TransitionError(
-            f"An assessment that is {locked.get_status_display().lower()} cannot be moved to "
-            f"“{Status(to_status).label.lower()}”."
+            from_status=locked.status, to_status=to_status, reason=TransitionError.NOT_ALLOWED
         )
     message = message.strip()
     if to_status in (Status.CHANGES_REQUESTED, Status.REVIEWED) and not message:
         raise TransitionError(
-            "Say what should change."
-            if to_status == Status.CHANGES_REQUESTED
-            else "Write a review summary: it appears in the organisation's report."
+            from_status=locked.status,
+            to_status=to_status,
+            reason=TransitionError.MESSAGE_REQUIRED,
         )
     _record_transition(locked, to_status, consultant, message)
     changed = ["status"]
@@ -131,9 +141,9 @@ def add_consultant_note(
     *, assessment: Assessment, author, text: str, shared: bool, answer: Answer | None = None
 ) -> ConsultantNote:
     if answer is not None and answer.assessment_id != assessment.pk:
-        raise ValidationError("That answer belongs to another assessment.")
+        raise ValidationError(_("That answer belongs to another assessment."))
     if not text.strip():
-        raise ValidationError("A note needs some text.")
+        raise ValidationError(_("A note needs some text."))
     note = ConsultantNote.objects.create(
         assessment=assessment, answer=answer, author=author, text=text.strip(), shared=shared
     )

@@ -11,6 +11,7 @@ from assessment import (
     forms,
     markup,
     questionnaire,
+    refusals,
     selectors,
     services,
 )
@@ -197,14 +198,10 @@ def submit(request, assessment_id: int):
     try:
         services.submit_assessment(assessment=assessment, user=request.user)
     except services.IncompleteAssessment as error:
-        messages.error(
-            request,
-            f"{len(error.unanswered)} question(s) still need an answer (an option, “Not "
-            "applicable” or “Don't know”) before you can submit. They are listed below.",
-        )
+        messages.error(request, refusals.incomplete(error))
         return redirect("assessment_review", assessment_id=assessment.pk)
     except services.TransitionError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusals.transition_refused(error))
         return redirect("assessment_overview", assessment_id=assessment.pk)
-    messages.success(request, "Submitted. Here are your results.")
+    messages.success(request, _("Submitted. Here are your results."))
     return redirect("assessment_results", assessment_id=assessment.pk)
