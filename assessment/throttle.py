@@ -13,14 +13,16 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 
-def client_address(request) -> str:
-    """The visitor's address, as seen by the outermost of PROXY_COUNT trusted proxies.
+def client_address(request) -> str | None:
+    """The visitor's address, as seen by the outermost of PROXY_COUNT trusted proxies;
+    None when the request came from no address at all (a request built in code).
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so
     with N proxies the client is the N-th entry from the right; anything to its left was
     written by the client and cannot be trusted.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    # Axes stores the address in an inet column: None, never a made-up word, when unknown.
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = settings.PROXY_COUNT
     if not proxies:
         return remote
@@ -37,7 +39,7 @@ def client_address(request) -> str:
 
 def allow(request, scope: str) -> bool:
     """Count one attempt; False once the address has used up its attempts in the window."""
-    key = f"throttle:{scope}:{client_address(request)}"
+    key = f"throttle:{scope}:{client_address(request) or 'unknown'}"
     window = settings.FORM_THROTTLE_WINDOW_SECONDS
     if cache.add(key, 1, timeout=window):
         return True

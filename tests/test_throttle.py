@@ -134,3 +134,12 @@ def test_cache_url_selects_redis_for_production():
 def test_a_malformed_cache_url_stops_start_up_naming_the_variable(url):
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         cache_config(url)
+
+
+def test_a_request_from_no_address_has_none_rather_than_a_made_up_one(settings):
+    """Axes writes the address to an inet column, which PostgreSQL checks."""
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    for proxies in (0, 1):
+        settings.PROXY_COUNT = proxies
+        assert client_address(request) is None
