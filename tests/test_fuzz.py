@@ -1341,6 +1341,9 @@ def through_wsgi(method: str, path: str, content_type: str, body: bytes) -> tupl
     import io
     import sys
 
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from maturity_site.wsgi import application
 
     environ = {
@@ -1364,11 +1367,21 @@ def through_wsgi(method: str, path: str, content_type: str, body: bytes) -> tupl
         "wsgi.run_once": False,
     }
     statuses = []
-    chunks = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    # As Django's test client does: the start and end of a request must not close the connection
+    # that holds the test's transaction (on PostgreSQL it would).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(chunks).decode("utf-8", "replace")
+        chunks = application(
+            environ, lambda status, headers, exc_info=None: statuses.append(status)
+        )
+        try:
+            content = b"".join(chunks).decode("utf-8", "replace")
+        finally:
+            getattr(chunks, "close", lambda: None)()
     finally:
-        getattr(chunks, "close", lambda: None)()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return int(statuses[0].split()[0]), content
 
 
