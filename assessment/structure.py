@@ -46,10 +46,12 @@ class BankStructure:
     def spec(self) -> scoring.BankSpec:
         return scoring.BankSpec(
             version=self.bank.version,
+            scoring_rule=self.bank.scoring_rule,
             sections=tuple(
                 scoring.SectionSpec(
                     slug=section.slug,
                     title=section.title,
+                    optional=section.optional,
                     components=tuple(
                         scoring.ComponentSpec(
                             slug=component.slug,

@@ -85,6 +85,8 @@ def load_bank(*, data: dict) -> LoadOutcome:
         QuestionBank.objects.filter(status=QuestionBank.Status.PUBLISHED).exclude(
             pk=bank.pk
         ).update(status=QuestionBank.Status.RETIRED)
+    bank.scoring_rule = data.get("scoring_rule", "v1")
+    bank.prefill_from = data.get("prefill_from") or {}
     bank.title = data["title"].strip()
     bank.description = (data.get("description") or "").strip()
     bank.status = status
@@ -110,6 +112,8 @@ def create_content(bank: QuestionBank, data: dict) -> None:
             title=section["title"].strip(),
             intro=section["intro"].strip(),
             layout=section.get("layout", Section.Layout.QUESTIONS),
+            optional=section.get("optional", False),
+            applies_question=(section.get("applies_question") or "").strip(),
             order=order,
         )
         for order, section in enumerate(data["sections"])
@@ -149,6 +153,10 @@ def create_content(bank: QuestionBank, data: dict) -> None:
                 text=question["text"].strip(),
                 help_text=(question.get("help") or "").strip(),
                 allows_not_applicable=question.get("allows_not_applicable", False),
+                next_steps={
+                    str(level): text.strip()
+                    for level, text in (question.get("next_steps") or {}).items()
+                },
                 order=order,
             ),
             question,

@@ -5,24 +5,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.domain.spec import RULE_V1, SCORING_RULES
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
 LEVELS = (0, 1, 2, 3, 4)
-
-
 FILE_STATUSES = ("draft", "published")
-
-
 LAYOUTS = ("questions", "grid")
-
-
-BANK_KEYS = {"version", "title", "status", "description", "sections"}
-
-
-SECTION_KEYS = {"slug", "title", "intro", "layout", "components"}
-
-
+BANK_KEYS = {
+    "version",
+    "title",
+    "status",
+    "description",
+    "scoring_rule",
+    "prefill_from",
+    "sections",
+}
+SECTION_KEYS = {"slug", "title", "intro", "layout", "optional", "applies_question", "components"}
 COMPONENT_KEYS = {
     "slug",
     "title",
@@ -32,14 +30,8 @@ COMPONENT_KEYS = {
     "guidance",
     "questions",
 }
-
-
 GUIDANCE_KEYS = {"level", "looks_like", "next_step"}
-
-
-QUESTION_KEYS = {"slug", "text", "help", "allows_not_applicable", "choices"}
-
-
+QUESTION_KEYS = {"slug", "text", "help", "allows_not_applicable", "next_steps", "choices"}
 CHOICE_KEYS = {"level", "statement"}
 
 
@@ -164,6 +156,33 @@ class _Validator:
             return
         for index, section in enumerate(sections):
             self.section(section, index)
+        rule = data.get("scoring_rule", RULE_V1)
+        if rule not in SCORING_RULES:
+            self.add("bank", f"field 'scoring_rule' must be one of {', '.join(SCORING_RULES)}")
+        self.prefill_from(data.get("prefill_from"))
+
+    def prefill_from(self, prefill: Any) -> None:
+        """Which earlier version's answers may be copied, question by question."""
+        if prefill is None:
+            return
+        location = "bank › prefill_from"
+        if not self.mapping(prefill, location, {"version", "questions"}):
+            return
+        self.text(prefill, "version", location, max_length=40)
+        questions = prefill.get("questions")
+        if not isinstance(questions, dict) or not questions:
+            self.add(
+                location,
+                "field 'questions' must map this bank's question slugs to the earlier version's",
+            )
+            return
+        for slug, earlier in questions.items():
+            if slug not in self.question_slugs:
+                self.add(location, f"question '{slug}' is not in this bank")
+            if not isinstance(earlier, str) or not SLUG_PATTERN.match(earlier):
+                self.add(
+                    location, f"question '{slug}' must map to a question slug, got {earlier!r}"
+                )
 
     def section(self, section: Any, index: int) -> None:
         location = f"sections[{index}]"
@@ -175,6 +194,11 @@ class _Validator:
         self.text(section, "intro", location)
         if section.get("layout", "questions") not in LAYOUTS:
             self.add(location, f"field 'layout' must be one of {', '.join(LAYOUTS)}")
+        self.flag(section, "optional", location)
+        if section.get("optional"):
+            self.text(section, "applies_question", location)
+        elif "applies_question" in section:
+            self.add(location, "field 'applies_question' is only for an optional section")
         components = section.get("components")
         if not isinstance(components, list) or not components:
             self.add(location, "field 'components' must be a non-empty list")
@@ -214,6 +238,7 @@ class _Validator:
         self.text(question, "text", location)
         self.text(question, "help", location, required=False)
         self.flag(question, "allows_not_applicable", location)
+        self.next_steps(question, location)
         statements: set[str] = set()
         for level, item in self.levelled_list(
             question, "choices", location, CHOICE_KEYS, all_levels=False
@@ -223,6 +248,24 @@ class _Validator:
             if statement and statement in statements:
                 self.add(choice_location, "statement repeats another option of this question")
             statements.add(statement)
+
+    def next_steps(self, question: dict, location: str) -> None:
+        """The next step from each level below the top; optional, but all four when given."""
+        steps = question.get("next_steps")
+        if steps is None:
+            return
+        if not isinstance(steps, dict):
+            self.add(location, f"field 'next_steps' must map levels 0–3 to text, got {steps!r}")
+            return
+        below_top = set(LEVELS[:-1])
+        for level, text in steps.items():
+            if isinstance(level, bool) or level not in below_top:
+                self.add(location, f"next_steps: a level must be 0–3, got {level!r}")
+            elif not isinstance(text, str) or not text.strip():
+                self.add(location, f"next_steps: level {level} needs text")
+        missing = sorted(below_top - set(steps))
+        if missing:
+            self.add(location, f"next_steps: missing level(s) {', '.join(map(str, missing))}")
 
 
 def validate_bank(data: Any) -> list[Problem]:

@@ -36,12 +36,19 @@ def bank_to_data(bank: QuestionBank) -> dict:
         "title": bank.title,
         "status": bank.status,
         "description": bank.description,
+        **({"scoring_rule": bank.scoring_rule} if bank.scoring_rule != "v1" else {}),
+        **({"prefill_from": bank.prefill_from} if bank.prefill_from else {}),
         "sections": [
             {
                 "slug": section.slug,
                 "title": section.title,
                 "intro": section.intro,
                 "layout": section.layout,
+                **(
+                    {"optional": True, "applies_question": section.applies_question}
+                    if section.optional
+                    else {}
+                ),
                 "components": [
                     {
                         "slug": component.slug,
@@ -63,6 +70,16 @@ def bank_to_data(bank: QuestionBank) -> dict:
                                 "text": question.text,
                                 "help": question.help_text,
                                 "allows_not_applicable": question.allows_not_applicable,
+                                **(
+                                    {
+                                        "next_steps": {
+                                            int(level): text
+                                            for level, text in question.next_steps.items()
+                                        }
+                                    }
+                                    if question.next_steps
+                                    else {}
+                                ),
                                 "choices": [
                                     {"level": choice.level, "statement": choice.statement}
                                     for choice in sorted(
@@ -123,6 +140,8 @@ def copy_bank_as_draft(*, bank: QuestionBank, version: str) -> QuestionBank:
         title=bank.title,
         description=bank.description,
         status=QuestionBank.Status.DRAFT,
+        scoring_rule=bank.scoring_rule,
+        prefill_from=bank.prefill_from,
         question_count=sum(
             len(component["questions"])
             for section in data["sections"]

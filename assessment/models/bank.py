@@ -30,6 +30,14 @@ class QuestionBank(models.Model):
     source_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="SHA-256 of the loaded file's content."
     )
+    # A bank is pinned to the rule it is scored by, so no old result ever changes.
+    scoring_rule = models.CharField(
+        max_length=4, choices=[("v1", "Rule v1"), ("v2", "Rule v2")], default="v1"
+    )
+    # Which earlier version's answers an assessment on this bank may start from, and the
+    # question of that version each question takes its answer from (same levels, same
+    # meaning): {"version": "1.0", "questions": {"new-slug": "old-slug"}}.
+    prefill_from = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +68,10 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True)
     layout = models.CharField(max_length=10, choices=Layout, default=Layout.QUESTIONS)
+    # An optional section (e.g. generative AI) asks once whether it applies; when it does
+    # not, it is left out of scoring and of the report.
+    optional = models.BooleanField(default=False)
+    applies_question = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -132,6 +144,9 @@ class Question(models.Model):
     text = models.TextField()
     help_text = models.TextField(blank=True)
     allows_not_applicable = models.BooleanField(default=False)
+    # The next step from each level below Automated, so the plan names the weak practice:
+    # {"0": "...", "1": "...", "2": "...", "3": "..."}.
+    next_steps = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
