@@ -2,6 +2,7 @@
 field set per question: its choice, comment and revision)."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,7 @@ class FieldNames:
     revision: str
 
 
+@cache  # a handful of names per question, asked for on every render
 def field_names(question_id: int) -> FieldNames:
     """The one place the section page's field names are made (forms, templates, the kept
     post of an expired session and the background save's reply all use it)."""
