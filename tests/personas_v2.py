@@ -225,3 +225,5 @@ GOOGLE_LEVEL_0 = _persona(PERSONAS.index("g0"))
 MICROSOFT_LEVEL_2 = _persona(PERSONAS.index("ms2"))
 GOOGLE_LEVEL_1 = _persona(PERSONAS.index("g1"))
 GOOGLE_LEVEL_2 = _persona(PERSONAS.index("g2"))
+
+BY_NAME = {name: _persona(column) for column, name in enumerate(PERSONAS)}

@@ -1,0 +1,157 @@
+"""Bank v2 and rule v2 give each published maturity level exactly its level, and every
+result made with bank v1 scores as it always did."""
+
+import pytest
+
+from assessment.bank import load_bank, read_bank_file
+from assessment.domain.scoring import AnswerValue, score_assessment
+from assessment.models import Answer, QuestionBank
+from assessment.results import results_for
+from assessment.structure import bank_structure
+from tests import factories, personas, personas_v2, test_scoring_personas
+from tests.factories import FIXTURES
+
+
+def answer_values(persona: dict) -> dict:
+    return {
+        slug: AnswerValue.not_applicable() if value == "na" else AnswerValue.answered(value)
+        for slug, value in persona.items()
+    }
+
+
+@pytest.fixture
+def v2_spec(db):
+    """Bank v2 through the real loader and the structure every page scores with."""
+    bank = load_bank(data=read_bank_file(FIXTURES / "question_bank_v2.yaml")).bank
+    return bank_structure(bank).spec
+
+
+@pytest.fixture
+def v1_spec(db):
+    bank = load_bank(data=read_bank_file(FIXTURES / "question_bank_v1.yaml")).bank
+    return bank_structure(bank).spec
+
+
+def scored_v2(spec, persona):
+    return score_assessment(spec, answer_values(persona), skipped_sections=personas_v2.SKIPPED)
+
+
+def test_every_persona_answers_every_v2_question_outside_the_skipped_section(v2_spec):
+    for name, persona in personas_v2.BY_NAME.items():
+        result = scored_v2(v2_spec, persona)
+        assert result.is_complete, name
+        assert result.section("genai").applies is False
+
+
+def test_nothing_in_place_scores_not_in_place(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.NOTHING_IN_PLACE)
+    assert (result.overall.level, result.overall.label) == (0, "Not in place")
+
+
+def test_microsoft_level_0_scores_manual(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.MICROSOFT_LEVEL_0)
+    assert (result.overall.level, result.overall.label) == (1, "Manual")
+
+
+def test_google_level_0_scores_manual(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_0)
+    assert (result.overall.level, result.overall.label) == (1, "Manual")
+
+
+def test_microsoft_level_2_automated_training_scores_repeatable(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.MICROSOFT_LEVEL_2)
+    assert (result.overall.level, result.overall.label) == (2, "Repeatable")
+
+
+def test_google_level_1_pipeline_automation_scores_reproducible(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_1)
+    assert (result.overall.level, result.overall.label) == (3, "Reproducible")
+
+
+def test_google_level_2_ci_cd_pipeline_automation_scores_automated(v2_spec):
+    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_2)
+    assert (result.overall.level, result.overall.label) == (4, "Automated")
+
+
+# --- v1 results unchanged -------------------------------------------------------------
+
+# The v1 personas' results as rule v1 gave them before rule v2 existed: scored with
+# assessment/domain/scoring.py as it was at 04d4e52^ (the commit before rule v2) through the
+# v1 bank file. Overall score (2 decimals, as results.json gives it), level and gate; then
+# the level of every section and of every component in bank order ("-": nothing scored).
+V1_BEFORE_RULE_V2 = {
+    "MICROSOFT_LEVEL_0": {
+        "score": 0.97,
+        "level": 0,
+        "gate_components": (
+            "data-versioning",
+            "experiment-tracking",
+            "model-registry",
+            "release-deployment",
+            "model-monitoring",
+            "model-data-documentation",
+        ),
+        "sections": "11001000",
+        "components": "111111111101111000011110111101111111100100111-1111",
+    },
+    "GOOGLE_LEVEL_1": {
+        "score": 2.54,
+        "level": 2,
+        "gate_components": (),
+        "sections": "22222223",
+        "components": "22223322333233323212222222222443343433333434323222",
+    },
+    "GOOGLE_LEVEL_2": {
+        "score": 3.49,
+        "level": 3,
+        "gate_components": (),
+        "sections": "33333333",
+        "components": "33333343344333434333333333333444444434344444434434",
+    },
+}
+
+
+def levels_in_order(results) -> str:
+    return "".join("-" if r.level is None else str(r.level) for r in results)
+
+
+def assert_as_before(result, before):
+    assert round(result.overall.score, 2) == before["score"]
+    assert result.overall.level == before["level"]
+    assert result.overall.gate_components == before["gate_components"]
+    assert levels_in_order(result.sections) == before["sections"]
+    assert levels_in_order(c for s in result.sections for c in s.components) == before["components"]
+
+
+def test_bank_v1_is_still_scored_by_rule_v1(v1_spec):
+    assert v1_spec.scoring_rule == "v1"
+
+
+@pytest.mark.parametrize("name", sorted(V1_BEFORE_RULE_V2))
+def test_a_v1_persona_scores_exactly_as_before_rule_v2(v1_spec, name):
+    result = test_scoring_personas.scored(v1_spec, getattr(personas, name))
+    assert_as_before(result, V1_BEFORE_RULE_V2[name])
+
+
+def test_a_stored_v1_assessment_scores_exactly_as_before_rule_v2(v1_spec, org_a, alice):
+    """Through the database: answers saved as a respondent saves them, scored by results_for."""
+    bank = QuestionBank.objects.get(version="1.0")
+    assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
+    for slug, level in personas.GOOGLE_LEVEL_1.items():
+        if level == "na":
+            factories.answer(assessment, slug, status=Answer.Status.NOT_APPLICABLE)
+        else:
+            factories.answer(assessment, slug, level)
+    result = results_for(assessment).result
+    assert result.scoring_rule == "v1"
+    assert_as_before(result, V1_BEFORE_RULE_V2["GOOGLE_LEVEL_1"])
+
+
+def test_the_v1_persona_checks_still_hold_through_the_loaded_v1_bank(v1_spec):
+    # The v1 persona tests, run against the bank as loaded rather than as read from file.
+    test_scoring_personas.test_a_microsoft_level_0_organisation_scores_not_in_place_or_manual(
+        v1_spec
+    )
+    test_scoring_personas.test_a_google_level_1_organisation_scores_about_reproducible(v1_spec)
+    test_scoring_personas.test_a_google_level_2_organisation_scores_about_automated(v1_spec)
+    test_scoring_personas.test_the_personas_are_ranked_in_every_section(v1_spec)
