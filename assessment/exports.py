@@ -1,5 +1,5 @@
-"""Exports: answers and component scores as CSV and one assessment as JSON (consultants),
-and everything about an organisation (its owner's privacy request).
+"""Exports for consultants: answers and component scores as CSV (the JSON documents are in
+documents.py).
 
 The CSV exports stream. Assessments are read in keyset batches of a fixed size and their
 answers with ``.iterator(chunk_size=2000)``, so a million answers export with flat memory
@@ -23,8 +23,7 @@ from django.utils import timezone
 
 from assessment.domain import scoring
 from assessment.levels import LEVEL_LABELS
-from assessment.models import Answer, Assessment, ConsultantNote, Organisation, QuestionBank
-from assessment.results import results_for
+from assessment.models import Answer, Assessment, QuestionBank
 from assessment.structure import bank_structure
 
 ASSESSMENT_BATCH = 500  # assessments per answers query: at most 500 × bank size rows
@@ -102,7 +101,7 @@ def fields(*values: object) -> str:
 NO_CHOICE = fields(None, None, None)
 
 
-def _timestamp(value: datetime | None) -> str:
+def iso_timestamp(value: datetime | None) -> str:
     return "" if value is None else value.isoformat(timespec="seconds")
 
 
@@ -248,7 +247,7 @@ def answer_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
                 yield (
                     f"{prefix},{questions[question_id].csv},{fields(status)},"
                     f"{choices.get(choice_id, NO_CHOICE)},"
-                    f"{fields(comment, email, _timestamp(updated_at))}\r\n"
+                    f"{fields(comment, email, iso_timestamp(updated_at))}\r\n"
                 )
 
 
@@ -285,7 +284,7 @@ def component_score_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
             index = banks[assessment.bank_id]
             result = scoring.score_assessment(index.structure.spec, values[assessment.pk])
             prefix = (
-                f"{assessment.csv},{index.version},{fields(_timestamp(assessment.submitted_at))}"
+                f"{assessment.csv},{index.version},{fields(iso_timestamp(assessment.submitted_at))}"
             )
             for section in result.sections:
                 for component in section.components:
@@ -307,120 +306,3 @@ def component_scores_csv_response(queryset: QuerySet[Assessment]) -> StreamingHt
     return streaming_csv(
         SCORE_HEADER, component_score_lines(queryset), export_filename("component-scores")
     )
-
-
-# --- One assessment as JSON -------------------------------------------------------------
-
-
-def assessment_document(assessment: Assessment) -> dict:
-    """results.json's content plus who, what and when: organisation, title, review history."""
-    document = results_for(assessment).document()
-    organisation = assessment.organisation
-    events = assessment.review_events.select_related("actor").order_by("created_at", "id")
-    shared_notes = (
-        ConsultantNote.objects.filter(assessment=assessment, shared=True)
-        .select_related("answer__question")
-        .order_by("created_at", "id")
-    )
-    document.update(
-        {
-            "title": assessment.title,
-            "organisation": {
-                "id": organisation.pk,
-                "name": organisation.name,
-                "sector": organisation.sector,
-                "size": organisation.size,
-            },
-            "created_at": _timestamp(assessment.created_at) or None,
-            "submitted_at": _timestamp(assessment.submitted_at) or None,
-            "reviewed_at": _timestamp(assessment.reviewed_at) or None,
-            "review_summary": assessment.review_summary,
-            "change_request_message": assessment.change_request_message,
-            "review_history": [
-                {
-                    "at": _timestamp(event.created_at),
-                    "from_status": event.from_status,
-                    "to_status": event.to_status,
-                    "by": event.actor.email if event.actor else None,
-                    "message": event.message,
-                }
-                for event in events
-            ],
-            "shared_notes": [
-                {
-                    "at": _timestamp(note.created_at),
-                    "question": note.answer.question.slug if note.answer else None,
-                    "text": note.text,
-                }
-                for note in shared_notes
-            ],
-        }
-    )
-    return document
-
-
-# --- Everything about one organisation (a privacy request) ---------------------------
-
-
-def organisation_document(organisation: Organisation) -> dict:
-    """Everything stored about an organisation, for a privacy (subject access) request."""
-    assessments = []
-    for assessment in Assessment.objects.filter(organisation=organisation).select_related(
-        "bank", "created_by"
-    ):
-        shown = results_for(assessment)
-        structure, answers = shown.structure, shown.answers
-        assessments.append(
-            {
-                "id": assessment.pk,
-                "title": assessment.title,
-                "status": assessment.status,
-                "created_at": assessment.created_at.isoformat(),
-                "submitted_at": assessment.submitted_at.isoformat()
-                if assessment.submitted_at
-                else None,
-                "created_by": assessment.created_by.email if assessment.created_by else None,
-                "results": shown.document(),
-                "answers": [
-                    {
-                        "question": structure.questions_by_id[answer.question_id].slug,
-                        "question_text": structure.questions_by_id[answer.question_id].text,
-                        "status": answer.status,
-                        "level": answer.choice.level if answer.choice else None,
-                        "statement": answer.choice.statement if answer.choice else None,
-                        "comment": answer.comment,
-                        "answered_by": answer.answered_by.email if answer.answered_by else None,
-                        "updated_at": answer.updated_at.isoformat(),
-                    }
-                    for answer in answers.values()
-                ],
-            }
-        )
-    return {
-        "organisation": {
-            "name": organisation.name,
-            "sector": organisation.sector,
-            "size": organisation.size,
-            "created_at": organisation.created_at.isoformat(),
-        },
-        "members": [
-            {
-                "name": membership.user.get_full_name(),
-                "email": membership.user.email,
-                "role": membership.role,
-                "joined_at": membership.joined_at.isoformat(),
-            }
-            for membership in organisation.memberships.select_related("user")
-        ],
-        "invitations": [
-            {
-                "email": invitation.email,
-                "created_at": invitation.created_at.isoformat(),
-                "accepted_at": invitation.accepted_at.isoformat()
-                if invitation.accepted_at
-                else None,
-            }
-            for invitation in organisation.invitations.all()
-        ],
-        "assessments": assessments,
-    }

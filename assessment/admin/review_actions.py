@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessment import exports, selectors, services
+from assessment import documents, exports, selectors, services
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment
 from assessment.refusals import transition_refused
 from assessment.structure import bank_structure
@@ -305,7 +305,7 @@ class ReviewWorkflowMixin:
     def export_json_view(self, request, object_id):
         assessment = self.get_viewable(request, object_id)
         response = JsonResponse(
-            exports.assessment_document(assessment),
+            documents.assessment_document(assessment),
             json_dumps_params={"indent": 2, "ensure_ascii": False},
         )
         response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.json"'

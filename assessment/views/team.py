@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment import (
+    documents,
     emails,
-    exports,
     forms,
     selectors,
     services,
@@ -73,7 +73,7 @@ def invite(request):
 def organisation_export(request):
     organisation = selectors.get_organisation_for_user(request.user)
     response = JsonResponse(
-        exports.organisation_document(organisation), json_dumps_params={"indent": 2}
+        documents.organisation_document(organisation), json_dumps_params={"indent": 2}
     )
     response["Content-Disposition"] = (
         f'attachment; filename="organisation-{organisation.pk}-export.json"'
