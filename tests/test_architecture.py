@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "assessment"
-MAX_MODULE_LINES = 450  # DESIGN.md: "no module over ~400 lines"
+MAX_MODULE_LINES = 400  # DESIGN.md: "no module over ~400 lines"
 
 
 def module_name(path: Path) -> str:
