@@ -80,6 +80,13 @@ def grouped_heatmap(
         for group, rows in groups
     )
     parts = svg_open("heatmap", width, height, title, desc, groups)
+    # Named by its title alone; the list of every row (thousands of characters) is its
+    # description, which screen readers offer after the name instead of reading it as one.
+    chart_id = parts[1].split('"')[1].removesuffix("-title")
+    parts[0] = parts[0].replace(
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc"',
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc"',
+    )
 
     for level in levels:
         parts.append(
