@@ -7,6 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessment import emails
@@ -23,26 +26,29 @@ def deliverable_email(raw: str) -> str:
     # Lower-casing can lengthen an address (İ becomes two characters).
     if len(email) > EMAIL_MAX_LENGTH:
         raise forms.ValidationError(
-            f"Email addresses can be at most {EMAIL_MAX_LENGTH} characters long."
+            gettext("Email addresses can be at most %(limit)d characters long.")
+            % {"limit": EMAIL_MAX_LENGTH}
         )
     try:
         sanitize_address(email, "utf-8")
     except (UnicodeError, ValueError):
         raise forms.ValidationError(
-            "Mail cannot be sent to this address. Please check it."
+            gettext("Mail cannot be sent to this address. Please check it.")
         ) from None
     return email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct email and password. The password is "
-        "case-sensitive.",
+        "invalid_login": _(
+            "Please enter a correct email and password. The password is case-sensitive."
+        ),
     }
 
     def clean_username(self):
@@ -51,13 +57,14 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class PasswordFieldsMixin(forms.Form):
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        # Lazy, so that the validators' help texts are worded in the language of the request.
+        help_text=lazy(password_validation.password_validators_help_text_html, SafeString)(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -217,10 +224,12 @@ class AcceptInvitationForm(PasswordFieldsMixin):
 
 class DeleteOrganisationForm(forms.Form):
     confirm_name = forms.CharField(
-        label="Type your organisation's name to confirm",
+        label=_("Type your organisation's name to confirm"),
         max_length=200,
-        help_text="This deletes the organisation, every member's account, and all "
-        "assessments and answers. It cannot be undone.",
+        help_text=_(
+            "This deletes the organisation, every member's account, and all "
+            "assessments and answers. It cannot be undone."
+        ),
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -230,5 +239,5 @@ class DeleteOrganisationForm(forms.Form):
     def clean_confirm_name(self):
         name = self.cleaned_data["confirm_name"].strip()
         if name != self.organisation.name.strip():
-            raise forms.ValidationError("The name does not match; nothing was deleted.")
+            raise forms.ValidationError(_("The name does not match; nothing was deleted."))
         return name

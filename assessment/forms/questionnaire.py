@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
 from assessment.selectors import SavedAnswer
@@ -21,17 +21,20 @@ DONT_KNOW = "dk"
 
 class NewAssessmentForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        initial="MLOps maturity assessment",
+        initial=_("MLOps maturity assessment"),
         validators=[reject_control_characters],
     )
     prefill_from = forms.ModelChoiceField(
-        label="Start from the answers of",
+        label=_("Start from the answers of"),
         queryset=Assessment.objects.none(),
         required=False,
-        empty_label="Nothing: start with a blank questionnaire",
-        help_text="Answers to questions that are still in the questionnaire are copied; "
-        "you can change any of them.",
+        empty_label=_("Nothing: start with a blank questionnaire"),
+        help_text=_(
+            "Answers to questions that are still in the questionnaire are copied; "
+            "you can change any of them."
+        ),
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -40,7 +43,8 @@ class NewAssessmentForm(forms.Form):
             organisation=organisation, submitted_at__isnull=False
         ).order_by("-submitted_at")
         self.fields["prefill_from"].label_from_instance = lambda a: (
-            f"{a.title} (submitted {a.submitted_at:%d %b %Y})"
+            gettext("%(title)s (submitted %(date)s)")
+            % {"title": a.title, "date": f"{a.submitted_at:%d %b %Y}"}
         )
 
 

@@ -162,7 +162,10 @@ def accept_invitation(request, token: str):
             form.add_error(None, error)
         else:
             login(request, user, backend=AUTH_BACKEND)
-            messages.success(request, f"Welcome to {invitation.organisation.name}!")
+            messages.success(
+                request,
+                _("Welcome to %(organisation)s!") % {"organisation": invitation.organisation.name},
+            )
             return redirect("dashboard")
     return render(
         request,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment import (
@@ -50,7 +51,7 @@ def assessment_start(request):
     bank = selectors.current_bank()
     form = forms.NewAssessmentForm(request.POST, organisation=organisation)
     if bank is None:
-        messages.error(request, "No questionnaire is published yet. Please try again later.")
+        messages.error(request, _("No questionnaire is published yet. Please try again later."))
         return redirect("dashboard")
     if not form.is_valid():
         return render_dashboard(request, organisation, form, status=400)
@@ -62,7 +63,16 @@ def assessment_start(request):
         prefill_from=form.cleaned_data["prefill_from"],
     )
     if form.cleaned_data["prefill_from"]:
-        messages.success(request, f"{outcome.copied} answers were copied; check them as you go.")
+        messages.success(
+            request,
+            # Translators: both forms read "answers" in English (the page has always said so).
+            ngettext(
+                "%(count)d answers were copied; check them as you go.",
+                "%(count)d answers were copied; check them as you go.",
+                outcome.copied,
+            )
+            % {"count": outcome.copied},
+        )
         if outcome.not_copied:
             request.session["not_copied"] = outcome.not_copied
     return redirect("assessment_overview", assessment_id=outcome.assessment.pk)

@@ -93,7 +93,9 @@ def organisation_delete(request):
     if request.method == "POST" and form.is_valid():
         services.delete_organisation(organisation=organisation, requested_by=request.user)
         logout(request)
-        messages.success(request, "Your organisation, its members and its assessments are deleted.")
+        messages.success(
+            request, _("Your organisation, its members and its assessments are deleted.")
+        )
         return redirect("home")
     return render(
         request,
