@@ -1,14 +1,17 @@
 """Bank v2 (fixtures/question_bank_v2.yaml): it loads, it is pinned to rule v2, every
 question names its next step from each level, and no behaviour is asked twice."""
 
+import copy
 import difflib
 import itertools
 
 import pytest
 
+from assessment import services
 from assessment.bank import load_bank, read_bank_file
 from assessment.domain.scoring import AnswerValue, score_assessment
 from assessment.structure import bank_structure
+from tests import factories
 from tests.factories import FIXTURES
 
 V1 = FIXTURES / "question_bank_v1.yaml"
@@ -96,3 +99,34 @@ def test_a_v2_bank_is_scored_by_rule_v2_and_v1_by_rule_v1(db, v2):
         spec = bank_structure(bank).spec
         answers = {slug: AnswerValue.answered(2) for slug in spec.question_slugs}
         assert score_assessment(spec, answers).scoring_rule == rule
+
+
+def test_an_assessment_on_a_new_version_copies_only_what_its_mapping_table_names(db, org_a, alice):
+    """The new version renames one question (mapped), keeps one slug with a new meaning
+    (not mapped: not copied) and maps the rest one to one."""
+    earlier_data = read_bank_file(factories.SAMPLE_BANK_FILE)
+    earlier_bank = load_bank(data=earlier_data).bank
+    newer_data = copy.deepcopy(earlier_data)
+    newer_data["version"] = "sample-2"
+    questions = [q for _, _, q in questions_of(newer_data)]
+    renamed, changed_meaning, *rest = questions
+    old_slug = renamed["slug"]
+    renamed["slug"] = f"{old_slug}-v2"
+    newer_data["prefill_from"] = {
+        "version": earlier_data["version"],
+        "questions": {renamed["slug"]: old_slug, **{q["slug"]: q["slug"] for q in rest}},
+    }
+    newer_bank = load_bank(data=newer_data).bank
+    earlier = factories.make_assessment(organisation=org_a, bank=earlier_bank, created_by=alice)
+    factories.answer_all(earlier)
+    earlier = services.submit_assessment(assessment=earlier, user=alice)
+
+    outcome = services.start_assessment(
+        organisation=org_a, user=alice, bank=newer_bank, title="Newer", prefill_from=earlier
+    )
+
+    copied = set(outcome.assessment.answers.values_list("question__slug", flat=True))
+    assert renamed["slug"] in copied
+    assert changed_meaning["slug"] not in copied
+    assert changed_meaning["text"] in outcome.not_copied
+    assert copied == {renamed["slug"], *(q["slug"] for q in rest)}

@@ -35,6 +35,18 @@ class StartOutcome:
     not_copied: list[str] = field(default_factory=list)
 
 
+def prefill_targets(bank: QuestionBank, earlier: QuestionBank):
+    """For an earlier bank's question slug, the slug of this bank's question that takes its
+    answer. A bank that names the earlier version in ``prefill_from`` maps question by
+    question (only where the levels mean the same); otherwise a question takes the answer
+    of the earlier question with its slug."""
+    declared = bank.prefill_from or {}
+    if bank.pk != earlier.pk and declared.get("version") == earlier.version:
+        by_earlier_slug = {old: new for new, old in declared.get("questions", {}).items()}
+        return by_earlier_slug.get
+    return lambda slug: slug
+
+
 @transaction.atomic
 def start_assessment(
     *,
@@ -46,8 +58,9 @@ def start_assessment(
 ) -> StartOutcome:
     """Start an assessment pinned to the bank; optionally copy answers from an earlier one.
 
-    An earlier answer is copied when the new bank has a question with the same slug and an
-    option at the same level (or the question still allows "Not applicable").
+    An earlier answer is copied when the new bank has the question it maps to (see
+    ``prefill_targets``) and an option at the same level (or the question still allows
+    "Not applicable"); the texts of the questions that could not be copied are returned.
     """
     assessment = Assessment.objects.create(
         organisation=organisation,
@@ -68,10 +81,11 @@ def start_assessment(
 
     structure = bank_structure(bank)
     previous = bank_structure(prefill_from.bank)
+    target_of = prefill_targets(bank, prefill_from.bank)
     copies = []
     for answer in selectors.answers_by_question(prefill_from).values():
         old_question = previous.questions_by_id[answer.question_id]
-        question = structure.questions_by_slug.get(old_question.slug)
+        question = structure.questions_by_slug.get(target_of(old_question.slug))
         choice = None
         if question is not None and answer.status == Answer.Status.ANSWERED:
             choice = next(
