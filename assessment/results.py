@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assessment import charts, selectors
-from assessment.domain import roadmap, scoring
+from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Answer, Assessment, ComponentGuidance, ConsultantNote
@@ -18,6 +18,7 @@ class ComponentRow:
     following: ComponentGuidance | None
     previous_level: int | None
     previous_label: str | None
+    explanation: str = ""  # why the level is what it is (Results.explanations)
 
     @property
     def change(self) -> int | None:
@@ -108,6 +109,27 @@ class Results:
         )
 
     @cached_property
+    def explanations(self) -> dict[str, str]:
+        """Why each level is what it is, one line each (domain/explain.py): component and
+        section slugs, and "overall". The page, the PDF and the admin read these, so they
+        say the same."""
+        rule = self.result.scoring_rule
+        question_texts = self.structure.question_texts
+        titles = {
+            **{section.slug: section.title for section in self.result.sections},
+            **{c.slug: c.title for section in self.result.sections for c in section.components},
+        }
+        lines = {}
+        for section in self.result.sections:
+            for component in section.components:
+                lines[component.slug] = explain.explain_component(
+                    component, rule=rule, titles=question_texts
+                )
+            lines[section.slug] = explain.explain_section(section, rule=rule, titles=titles)
+        lines["overall"] = explain.explain_overall(self.result.overall, rule=rule, titles=titles)
+        return lines
+
+    @cached_property
     def shared_notes(self) -> list[ConsultantNote]:
         return list(
             ConsultantNote.objects.filter(assessment=self.assessment, shared=True)
@@ -140,6 +162,7 @@ class Results:
                         else levels.get(0),
                         previous_level=previous_level,
                         previous_label=LEVEL_LABELS.get(previous_level),
+                        explanation=self.explanations[component.slug],
                     )
                 )
             previous_section_level = (
@@ -151,6 +174,7 @@ class Results:
                     "components": rows,
                     "previous_level": previous_section_level,
                     "previous_label": LEVEL_LABELS.get(previous_section_level),
+                    "explanation": self.explanations[section_result.slug],
                     "change": (
                         section_result.level - previous_section_level
                         if section_result.level is not None and previous_section_level is not None
@@ -196,6 +220,7 @@ class Results:
             "is_consultant": selectors.is_consultant(viewer),
             "answers": self.answers,
             "structure": self.structure,
+            "explanations": self.explanations,
         }
 
 

@@ -1,5 +1,7 @@
 """The consultant's admin: what a consultant can do there, and nothing more."""
 
+import html
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -23,6 +25,7 @@ from assessment.models import (
 )
 from tests import factories
 from tests.factories import SAMPLE_LEVELS, answer_all, submitted
+from tests.held_back import HELD_BACK, held_back_assessment
 
 Status = Assessment.Status
 
@@ -614,3 +617,10 @@ def test_questions_of_the_sample_bank_are_the_ones_answered_here(bank):
     )
     assert slugs == set(SAMPLE_LEVELS)
     assert QuestionBank.objects.get().status == QuestionBank.Status.PUBLISHED
+
+
+def test_the_score_panel_says_why_a_level_was_held_back(consultant_client, org_a, alice):
+    assessment = held_back_assessment(org_a, alice)
+    page = html.unescape(consultant_client.get(change_url(assessment)).content.decode())
+    assert HELD_BACK in page
+    assert "Why this level:" in page

@@ -43,6 +43,7 @@ from assessment.reports.fetcher import STATIC_BASE, FetchRefused, fetch_resource
 from assessment.reports.rendering import PDF_VARIANT, ReportTimeout, deadline, layout, render_pdf
 from assessment.reports.stored import claim_report, content_key
 from tests import factories
+from tests.held_back import HELD_BACK, held_back_assessment
 
 # The sample bank: question slug -> level (None: "Don't know", "na": Not applicable).
 ANSWERS = {
@@ -858,3 +859,9 @@ def test_a_failed_render_is_logged_and_marked_so_the_download_explains(
     assert "out of memory" in caplog.text
     (stored,) = stored_reports(submitted)
     assert stored.state == StoredReport.State.FAILED
+
+
+def test_the_report_says_why_a_level_was_held_back(org_a, alice):
+    text = " ".join(pages_text(stored_pdf(held_back_assessment(org_a, alice))))
+    assert flat(HELD_BACK) in text
+    assert "Why this level:" in text

@@ -1,9 +1,13 @@
+import html
+
 import pytest
 from django.urls import reverse
 
 from assessment import services
 from assessment.models import Answer, Assessment, Question
+from assessment.results import results_for
 from tests import factories
+from tests.held_back import HELD_BACK, held_back_assessment
 
 
 def answer_everything(assessment, level=2):
@@ -142,3 +146,18 @@ def test_dashboard_queries_do_not_grow_with_assessments(
         )
     with django_assert_max_num_queries(8):
         client.get(reverse("dashboard"))
+
+
+# --- Every level explains itself (issue 14 §3) -------------------------------------------
+
+
+def test_the_results_page_says_why_a_level_was_held_back(client, org_a, alice):
+    assessment = held_back_assessment(org_a, alice)
+    client.force_login(alice)
+    response = client.get(reverse("assessment_results", args=[assessment.pk]))
+    page = html.unescape(response.content.decode())
+    assert HELD_BACK in page
+    # The section and the overall explain themselves too, with the lines results.py built.
+    explanations = results_for(assessment).explanations
+    assert explanations["overall"] in page
+    assert explanations["model-lifecycle"] in page

@@ -301,16 +301,27 @@ class AssessmentAdmin(
                         )
                     )
                 components.append(
-                    {"component": component, "result": component_result, "rows": rows}
+                    {
+                        "component": component,
+                        "result": component_result,
+                        "rows": rows,
+                        "explanation": results.explanations[component_result.slug],
+                    }
                 )
             sections.append(
-                {"section": section, "result": section_result, "components": components}
+                {
+                    "section": section,
+                    "result": section_result,
+                    "components": components,
+                    "explanation": results.explanations[section_result.slug],
+                }
             )
         titles = {component.slug: component.title for component in structure.components}
         can_review = self.has_review_permission(request)
         return {
             "result": result,
             "sections": sections,
+            "explanations": results.explanations,
             "gate_components": [titles[slug] for slug in result.overall.gate_components],
             "percent_answered": results.percent_answered,
             "notes": notes,
