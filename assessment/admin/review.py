@@ -86,7 +86,7 @@ class BankVersionFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         return [
-            (pk, f"v{version} ({status})")
+            (pk, gettext("v%(version)s (%(status)s)") % {"version": version, "status": status})
             for pk, version, status in QuestionBank.objects.order_by("-created_at").values_list(
                 "pk", "version", "status"
             )
