@@ -1,9 +1,11 @@
 import html
+import re
 
 import pytest
 from django.urls import reverse
 
 from assessment import services
+from assessment.bank import load_bank, read_bank_file
 from assessment.models import Answer, Assessment, Question
 from assessment.results import results_for
 from tests import factories
@@ -161,3 +163,27 @@ def test_the_results_page_says_why_a_level_was_held_back(client, org_a, alice):
     explanations = results_for(assessment).explanations
     assert explanations["overall"] in page
     assert explanations["model-lifecycle"] in page
+
+
+# "about 45 to 55 minutes", "50 minutes": every time estimate a text states.
+ESTIMATE = re.compile(r"(\d+(?: to \d+)?) minutes")
+
+
+def test_the_pages_state_only_the_banks_own_time_estimate(client, org_a, alice):
+    """Issue 14: "say the estimate once, everywhere the same" — the bank's description says
+    it, and no page works out an estimate of its own."""
+    data = {**read_bank_file(factories.FIXTURES / "question_bank_v2.yaml"), "status": "published"}
+    bank = load_bank(data=data).bank
+    stated = set(ESTIMATE.findall(bank.description))
+    assert stated  # the bank says how long it takes
+    client.force_login(alice)
+    assessment = factories.make_assessment(organisation=org_a, bank=bank)
+    for url in (
+        reverse("home"),
+        reverse("dashboard"),
+        reverse("assessment_overview", args=[assessment.pk]),
+    ):
+        page = html.unescape(client.get(url).content.decode())
+        assert set(ESTIMATE.findall(" ".join(page.split()))) <= stated, url
+    home = " ".join(html.unescape(client.get(reverse("home")).content.decode()).split())
+    assert "about 45 to 55 minutes" in home
