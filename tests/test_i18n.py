@@ -1,5 +1,10 @@
 """User-facing text is marked for translation (issue 13 §1), and marking it changed nothing.
 
+The Python check reads the modules listed below and reports any literal (plain or f-string)
+given where a person reads it: a message (messages.*, message_user, JsonResponse's
+"message"), a ValidationError, a form or admin label, help text, empty label or
+description, a form's error_messages, a page's heading or explanation.
+
 The template check reads each template listed below as text and reports, with file and line,
 any words a visitor would see that are not inside {% translate %} or {% blocktranslate %}:
 text between HTML tags, the attributes a browser shows or reads out (title, alt,
@@ -7,6 +12,7 @@ aria-label, placeholder), and string literals handed to a template as text
 (``{% include ... with heading="..." %}``, ``|default:"..."``).
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -203,3 +209,84 @@ def test_pages_render_unchanged_under_another_language(client, alice, assessment
         review = client.get(reverse("assessment_review", args=[assessment_a.pk])).text
         assert "questions still need an answer" in review
         assert "Submit assessment" in review
+
+
+PYTHON = sorted(
+    [
+        *(Path(settings.BASE_DIR) / "assessment" / "views").glob("*.py"),
+        *(Path(settings.BASE_DIR) / "assessment" / "forms").glob("*.py"),
+        *(Path(settings.BASE_DIR) / "assessment" / "services").glob("*.py"),
+        *(Path(settings.BASE_DIR) / "assessment" / "admin").glob("*.py"),
+        Path(settings.BASE_DIR) / "assessment" / "questionnaire.py",
+        Path(settings.BASE_DIR) / "assessment" / "refusals.py",
+        Path(settings.BASE_DIR) / "maturity_site" / "middleware.py",
+    ]
+)
+MESSAGE_FUNCTIONS = {"success", "error", "info", "warning", "debug", "add_message", "message_user"}
+TEXT_KEYWORDS = {"label", "help_text", "empty_label", "description", "search_help_text"}
+TEXT_KEYS = {"message", "heading", "explanation", "intro", "title", "invalid_login"}
+
+
+def is_literal_text(node) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and is_text(node.value)
+
+
+def called(node: ast.Call) -> str:
+    return node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+
+
+def unmarked_python(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every literal given where a person reads it, outside gettext."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        candidates = []
+        if isinstance(node, ast.Call):
+            name = called(node)
+            if name in MESSAGE_FUNCTIONS:
+                candidates += node.args[1:2]
+            if name == "ValidationError":
+                candidates += node.args[:1]
+            candidates += [kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS]
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id in TEXT_KEYWORDS for target in node.targets
+        ):
+            candidates.append(node.value)
+        elif isinstance(node, ast.Dict):
+            candidates += [
+                value
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant) and key.value in TEXT_KEYS
+            ]
+        found += [(c.lineno, ast.unparse(c)) for c in candidates if is_literal_text(c)]
+    return found
+
+
+def test_every_user_facing_string_of_the_checked_modules_is_marked_for_translation():
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}: {text}"
+        for path in PYTHON
+        for line, text in unmarked_python(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "Not marked for translation:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('messages.success(request, "Saved.")', ["'Saved.'"]),
+        ('messages.success(request, f"Hi {name}")', ["f'Hi {name}'"]),
+        ('messages.success(request, _("Saved."))', []),
+        ('self.message_user(request, "Done.", messages.SUCCESS)', ["'Done.'"]),
+        ('raise forms.ValidationError("No match.")', ["'No match.'"]),
+        ('raise ValidationError(_("No match."))', []),
+        ('x = forms.CharField(label="Name", help_text=_("Yours"))', ["'Name'"]),
+        ('render(r, "t.html", {"heading": "Oops", "code": 400})', ["'Oops'"]),
+        ('JsonResponse({"status": "ok", "message": _("Fine")})', []),
+        ('search_help_text = "Search by name."', ["'Search by name.'"]),
+        ('logger.info("organisation data exported")', []),
+    ],
+)
+def test_the_python_check_finds_unmarked_text_and_only_that(source, expected):
+    assert [text for _, text in unmarked_python(source)] == expected
