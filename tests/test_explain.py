@@ -175,3 +175,19 @@ def test_nothing_scored_says_so(v2_result):
 )
 def test_scores_are_shown_with_one_decimal_halves_up(score, shown):
     assert format_score(score) == shown
+
+
+def test_an_optional_section_left_out_says_so():
+    bank = replace(
+        WORKED_BANK_V2,
+        sections=(
+            WORKED_BANK_V2.sections[0],
+            replace(WORKED_BANK_V2.sections[1], optional=True),
+        ),
+    )
+    result = score_assessment(
+        bank, WORKED_ANSWERS_V2, skipped_sections=frozenset({"model-lifecycle"})
+    )
+    assert explain_section(result.section("model-lifecycle"), rule="v2", titles={}) == (
+        "Left out: you said this section does not apply."
+    )

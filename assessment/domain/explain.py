@@ -88,6 +88,8 @@ def explain_component(component: ComponentResult, *, rule: str, titles: Mapping[
 
 def explain_section(section: SectionResult, *, rule: str, titles: Mapping[str, str]) -> str:
     """``titles``: component slug -> component title."""
+    if not section.applies:
+        return _("Left out: you said this section does not apply.")
     return _line(
         score=section.score,
         level=section.level,
