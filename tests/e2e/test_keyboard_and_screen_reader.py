@@ -316,3 +316,18 @@ def test_the_heatmap_is_named_by_its_title_and_described_by_its_rows(assessments
     assert names_of("img", heatmap.aria_snapshot())[:1] == [title]
     ids = heatmap.get_attribute("aria-describedby").split()
     assert [page.locator(f"[id='{i}']").text_content() for i in ids] == [description]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_links_within_text_are_underlined(assessments, consultant, new_page, width):
+    page = new_page(width=width)
+    page.goto("/admin/login/")
+    page.fill("#id_username", consultant.email)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("input[type=submit]")
+    page.goto("/admin/assessment/assessment/?q=year")
+    links = page.locator("#changelist .quiet a, #changelist .paginator a").evaluate_all(
+        "es => es.map(e => [e.textContent.trim(), getComputedStyle(e).textDecorationLine])"
+    )
+    assert links
+    assert [text for text, decoration in links if "underline" not in decoration] == []
