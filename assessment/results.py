@@ -7,7 +7,13 @@ from assessment import charts, selectors
 from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
 from assessment.levels import LEVEL_LABELS
-from assessment.models import Answer, Assessment, ComponentGuidance, ConsultantNote
+from assessment.models import (
+    Answer,
+    Assessment,
+    ComponentGuidance,
+    ComponentTarget,
+    ConsultantNote,
+)
 from assessment.structure import BankStructure, bank_structure
 
 
@@ -91,12 +97,25 @@ class Results:
 
     def document(self) -> dict:
         """The results.json document, in the shape DESIGN.md fixes."""
-        return {
+        document = {
             "assessment": self.assessment.pk,
             "bank_version": self.assessment.bank.version,
             "status": self.assessment.status,
             **self.result.as_dict(),
         }
+        for section in document["sections"]:
+            for component in section["components"]:
+                component["target"] = self.targets.get(component["slug"])
+        return document
+
+    @cached_property
+    def targets(self) -> dict[str, int]:
+        """The level aimed at per component slug (components without one are left out)."""
+        return dict(
+            ComponentTarget.objects.filter(assessment=self.assessment).values_list(
+                "component_slug", "level"
+            )
+        )
 
     @cached_property
     def comparison(self) -> Comparison | None:

@@ -3,7 +3,7 @@ from django.urls import path
 
 from assessment import forms
 from assessment.throttle import throttle_posts
-from assessment.views import accounts, questionnaire, results, site, team
+from assessment.views import accounts, plans, questionnaire, results, site, team
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -68,6 +68,7 @@ urlpatterns = [
         questionnaire.section,
         name="assessment_section",
     ),
+    path("assessments/<int:assessment_id>/targets/", plans.targets, name="assessment_targets"),
     path("assessments/<int:assessment_id>/review/", questionnaire.review, name="assessment_review"),
     path("assessments/<int:assessment_id>/submit/", questionnaire.submit, name="assessment_submit"),
     path(

@@ -128,6 +128,7 @@ EXPECTED: dict[str, Row] = {
     "assessment_overview": ASSESSMENT_A_PAGE,
     "assessment_section": ASSESSMENT_A_PAGE,
     "assessment_review": ASSESSMENT_A_PAGE,
+    "assessment_targets": ASSESSMENT_A_PAGE,
     "assessment_submit": POST_ONLY,
     "assessment_results": ASSESSMENT_A_RESULT,
     "assessment_results_json": ASSESSMENT_A_RESULT,

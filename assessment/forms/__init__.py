@@ -17,6 +17,7 @@ from assessment.forms.accounts import (
 from assessment.forms.home import (
     AudienceCheckForm,
 )
+from assessment.forms.plans import TargetsForm
 from assessment.forms.questionnaire import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -46,6 +47,7 @@ __all__ = [
     "SectionAnswers",
     "SignupForm",
     "SummaryEntry",
+    "TargetsForm",
     "choose_one",
     "clean_comment",
     "deliverable_email",

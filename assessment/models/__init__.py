@@ -11,6 +11,7 @@ from assessment.models.bank import (
     Section,
 )
 from assessment.models.organisations import Invitation, Membership, Organisation
+from assessment.models.plans import ComponentTarget
 from assessment.models.reports import StoredReport
 from assessment.models.reviews import ConsultantNote, ReviewEvent
 
@@ -22,6 +23,7 @@ __all__ = [
     "Choice",
     "Component",
     "ComponentGuidance",
+    "ComponentTarget",
     "ConsultantNote",
     "Invitation",
     "Membership",

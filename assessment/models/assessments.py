@@ -50,6 +50,13 @@ class Assessment(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Targets: the ambition they were suggested from, and the owner's confirmation (any
+    # later change to a target clears it).
+    ambition = models.CharField(max_length=20, blank=True)
+    targets_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    targets_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]

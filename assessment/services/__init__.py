@@ -26,6 +26,7 @@ from assessment.services.answering import (
     save_answers,
     start_assessment,
 )
+from assessment.services.plans import carry_targets, confirm_targets, set_targets
 from assessment.services.review import (
     CONSULTANT_TRANSITIONS,
     RESPONDENT_TRANSITIONS,
@@ -51,6 +52,8 @@ __all__ = [
     "TransitionError",
     "accept_invitation",
     "add_consultant_note",
+    "carry_targets",
+    "confirm_targets",
     "confirm_sign_up",
     "delete_organisation",
     "discard_pending_sign_up",
@@ -61,6 +64,7 @@ __all__ = [
     "normalise_email",
     "review_transition",
     "save_answers",
+    "set_targets",
     "sign_up",
     "signup_tokens",
     "start_assessment",

@@ -19,6 +19,7 @@ from assessment.models import (
     Question,
     QuestionBank,
 )
+from assessment.services.plans import carry_targets
 from assessment.structure import bank_structure
 
 Status = Assessment.Status
@@ -71,6 +72,14 @@ def start_assessment(
         copied_from=prefill_from,
     )
     outcome = StartOutcome(assessment=assessment)
+    earlier_targets = (
+        Assessment.objects.filter(organisation=organisation, targets__isnull=False)
+        .exclude(pk=assessment.pk)
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier_targets is not None:
+        carry_targets(earlier=earlier_targets, into=assessment)
     if prefill_from is None:
         return outcome
     is_own_submission = Assessment.objects.filter(
