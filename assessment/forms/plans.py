@@ -17,6 +17,7 @@ class TargetsForm(forms.Form):
         choices=[("", _("Choose one"))] + list(AMBITIONS.items()),
         required=False,
         help_text=_("Used to suggest targets; you can change every target afterwards."),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, components, targets: dict[str, int], **kwargs):
@@ -30,6 +31,7 @@ class TargetsForm(forms.Form):
                 empty_value=None,
                 required=False,
                 initial=targets.get(component.slug),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
     def targets(self) -> dict[str, int]:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from assessment.domain.scoring import round_score
 from assessment.levels import LEVEL_LABELS
 
 register = template.Library()
@@ -17,7 +18,8 @@ def level_badge(level, label=None):
 
 @register.filter
 def score(value) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    """One decimal, halves rounded up as docs/scoring.md says (2.25 → 2.3, not 2.2)."""
+    return "–" if value is None else f"{round_score(value, places=1):.1f}"
 
 
 @register.filter
