@@ -144,3 +144,10 @@ def test_the_targets_page_is_for_the_organisations_members_and_takes_get_and_pos
     client.force_login(alice)
     assert client.get(url(assessment_a)).status_code == 200
     assert client.put(url(assessment_a)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_results_page_leads_to_the_targets(client, alice, assessment_a):
+    client.force_login(alice)
+    page = client.get(reverse("assessment_results", args=[assessment_a.pk])).content.decode()
+    assert f'href="{url(assessment_a)}"' in page
