@@ -80,6 +80,7 @@ def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client, al
     )
     assert response.status_code == 429
     assert "Logging in is paused" in response.content.decode()
+    assert "paused for 15\xa0minutes." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -1,8 +1,10 @@
 """The template filters: scores show one decimal, rounded as a person rounds by hand."""
 
+from datetime import timedelta
+
 import pytest
 
-from assessment.templatetags.maturity import score
+from assessment.templatetags.maturity import duration, score
 
 
 @pytest.mark.parametrize(
@@ -10,3 +12,9 @@ from assessment.templatetags.maturity import score
 )
 def test_a_score_shows_one_decimal_with_halves_rounded_up(value, shown):
     assert score(value) == shown
+
+
+def test_a_duration_reads_in_words():
+    assert duration(timedelta(minutes=15)) == "15\xa0minutes"
+    assert duration(timedelta(hours=1, minutes=30)) == "1\xa0hour, 30\xa0minutes"
+    assert duration(None) == ""

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timeuntil
 
 from assessment.domain.scoring import round_score
 from assessment.levels import LEVEL_LABELS
@@ -25,3 +29,12 @@ def score(value) -> str:
 @register.filter
 def percent(part, whole) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A length of time in words ("15 minutes", "1 hour, 30 minutes")."""
+    if not value:
+        return ""
+    now = timezone.now()
+    return timeuntil(now + value, now)
