@@ -65,9 +65,8 @@ def assessment_start(request):
     if form.cleaned_data["prefill_from"]:
         messages.success(
             request,
-            # Translators: both forms read "answers" in English (the page has always said so).
             ngettext(
-                "%(count)d answers were copied; check them as you go.",
+                "%(count)d answer was copied; check it as you go.",
                 "%(count)d answers were copied; check them as you go.",
                 outcome.copied,
             )
