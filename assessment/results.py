@@ -71,8 +71,17 @@ def answer_values(
     return values
 
 
-def score(structure: BankStructure, answers: dict[int, Answer]) -> scoring.AssessmentResult:
-    return scoring.score_assessment(structure.spec, answer_values(structure, answers))
+def score(
+    structure: BankStructure, answers: dict[int, Answer], skipped: frozenset[str] = frozenset()
+) -> scoring.AssessmentResult:
+    return scoring.score_assessment(
+        structure.spec, answer_values(structure, answers), skipped_sections=skipped
+    )
+
+
+def skipped_sections(assessment: Assessment) -> frozenset[str]:
+    """The optional sections the respondents said do not apply."""
+    return frozenset(slug for slug, applies in assessment.section_applies.items() if not applies)
 
 
 @dataclass(frozen=True)
@@ -246,7 +255,9 @@ class Results:
 def results_for(assessment: Assessment) -> Results:
     structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
-    return Results(assessment, structure, answers, score(structure, answers))
+    return Results(
+        assessment, structure, answers, score(structure, answers, skipped_sections(assessment))
+    )
 
 
 def results_context(assessment: Assessment, *, viewer) -> dict:

@@ -3,7 +3,7 @@ from django.urls import path
 
 from assessment import forms
 from assessment.throttle import throttle_posts
-from assessment.views import accounts, plans, questionnaire, results, site, team
+from assessment.views import accounts, optional, plans, questionnaire, results, site, team
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -67,6 +67,11 @@ urlpatterns = [
         "assessments/<int:assessment_id>/sections/<slug:section_slug>/",
         questionnaire.section,
         name="assessment_section",
+    ),
+    path(
+        "assessments/<int:assessment_id>/sections/<slug:section_slug>/applies/",
+        optional.section_applies,
+        name="assessment_section_applies",
     ),
     path("assessments/<int:assessment_id>/targets/", plans.targets, name="assessment_targets"),
     path("assessments/<int:assessment_id>/review/", questionnaire.review, name="assessment_review"),

@@ -100,6 +100,9 @@ OWNER_PAGE = Row(TO_LOGIN, OK, FORBIDDEN, OK, TO_ADMIN, TO_ADMIN)
 # Pages of organisation A's assessment.
 ASSESSMENT_A_PAGE = Row(TO_LOGIN, OK, OK, NOT_FOUND, TO_ADMIN, TO_ADMIN)
 ASSESSMENT_A_RESULT = Row(TO_LOGIN, OK, OK, NOT_FOUND, OK, OK)
+# Asked only of an optional section; the sample bank has none (tests/test_optional_sections.py
+# covers a bank that has one).
+OPTIONAL_SECTION_PAGE = Row(TO_LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_ADMIN, TO_ADMIN)
 
 # Keyed by URL name. Every named pattern outside the admin namespace must be here.
 EXPECTED: dict[str, Row] = {
@@ -127,6 +130,7 @@ EXPECTED: dict[str, Row] = {
     "assessment_start": POST_ONLY,
     "assessment_overview": ASSESSMENT_A_PAGE,
     "assessment_section": ASSESSMENT_A_PAGE,
+    "assessment_section_applies": OPTIONAL_SECTION_PAGE,
     "assessment_review": ASSESSMENT_A_PAGE,
     "assessment_targets": ASSESSMENT_A_PAGE,
     "assessment_submit": POST_ONLY,

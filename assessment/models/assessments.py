@@ -53,6 +53,9 @@ class Assessment(models.Model):
     # Targets: the ambition they were suggested from, and the owner's confirmation (any
     # later change to a target clears it).
     ambition = models.CharField(max_length=20, blank=True)
+    # Whether each optional section applies, as the respondents answered it: {slug: bool}.
+    # A section answered False is left out of scoring and of the report.
+    section_applies = models.JSONField(default=dict, blank=True)
     targets_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -24,6 +24,7 @@ from assessment.services.answering import (
     SaveOutcome,
     StartOutcome,
     save_answers,
+    set_section_applies,
     start_assessment,
 )
 from assessment.services.plans import carry_targets, confirm_targets, set_targets
@@ -64,6 +65,7 @@ __all__ = [
     "normalise_email",
     "review_transition",
     "save_answers",
+    "set_section_applies",
     "set_targets",
     "sign_up",
     "signup_tokens",

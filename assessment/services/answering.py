@@ -224,3 +224,17 @@ def save_answers(
         locked.last_edited_by = user
         locked.save(update_fields=["answered_count", "last_edited_by", "updated_at"])
     return outcome
+
+
+@transaction.atomic
+def set_section_applies(*, assessment: Assessment, section_slug: str, applies: bool, user) -> None:
+    """Record whether an optional section applies to the organisation."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_editable:
+        raise NotEditable(locked.status)
+    section = bank_structure(locked.bank).section(section_slug)
+    if section is None or not section.optional:
+        raise ValidationError(_("Only an optional section can be left out."))
+    locked.section_applies = {**locked.section_applies, section_slug: applies}
+    locked.last_edited_by = user
+    locked.save(update_fields=["section_applies", "last_edited_by", "updated_at"])

@@ -18,7 +18,7 @@ from assessment.models import (
     Question,
     ReviewEvent,
 )
-from assessment.results import results_for
+from assessment.results import results_for, skipped_sections
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,17 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
         )
     results = results_for(locked)
     answers = results.answers
-    unanswered = [q for q in results.structure.questions if q.pk not in answers]
+    skipped = skipped_sections(locked)
+    left_out = {
+        question.pk
+        for section in results.structure.sections
+        if section.slug in skipped
+        for component in section.components_list
+        for question in component.questions_list
+    }
+    unanswered = [
+        q for q in results.structure.questions if q.pk not in answers and q.pk not in left_out
+    ]
     if unanswered:
         raise IncompleteAssessment(unanswered)
     result = results.result

@@ -17,6 +17,7 @@ from assessment import (
     services,
 )
 from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES
+from assessment.results import skipped_sections
 from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
 
@@ -97,6 +98,7 @@ def assessment_overview(request, assessment_id: int):
             "answered": len(answers),
             "total": len(structure.questions),
             "not_copied": request.session.pop("not_copied", None),
+            "left_out": skipped_sections(assessment),
         },
     )
 
@@ -110,6 +112,15 @@ def section(request, assessment_id: int, section_slug: str):
     current = structure.section(section_slug)
     if current is None:
         raise Http404("No such section.")
+    if (
+        request.method != "POST"
+        and current.optional
+        and assessment.section_applies.get(current.slug) is not True
+    ):
+        # Asked once, before its questions: does this part apply at all?
+        return redirect(
+            "assessment_section_applies", assessment_id=assessment.pk, section_slug=current.slug
+        )
     answers = selectors.answers_for_questionnaire(assessment)
     questions = questionnaire.section_questions(current)
 
