@@ -396,6 +396,7 @@ def test_a_save_to_an_assessment_that_is_no_longer_editable_keeps_what_was_sent_
     assert response.status_code == 409
     html = response.content.decode()
     assert "can no longer be changed" in html
+    assert "<title>Error: " in html
     assert "was not saved" in html
     assert f'value="{choice_id("data-lineage", 2)}" checked disabled' in html
     assert "Runbook §4, step 2</textarea>" in html
@@ -685,6 +686,7 @@ def test_a_conflict_with_ones_own_other_tab_says_so_without_a_double_full_stop(
     assert response.status_code == 409
     html = response.content.decode()
     assert "You changed one of these answers in another tab or device" in html
+    assert "<title>Error: " in html  # announced, as a failed save is
     assert "You</strong> changed this answer in another tab or device" in html
     assert "A colleague" not in html and "Alice" not in html
     text = re.sub(r"<[^>]+>", "", html)
