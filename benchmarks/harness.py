@@ -356,6 +356,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, first_signal: int, *, timeout: float) -> None:
+    """Ask a server started in a session of its own to stop; kill its process group (ours
+    only) if it has not stopped in time."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(first_signal)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class Gunicorn:
     """gunicorn with N sync workers on 127.0.0.1; a context manager that always stops it."""
 
@@ -444,16 +459,7 @@ class Gunicorn:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                # Our own process group only (started with start_new_session).
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process(self.process, signal.SIGTERM, timeout=20)
         self.process = None
         self._log.close()
 

@@ -128,14 +128,8 @@ class Worker:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # finishes the task it is running
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        # SIGTERM lets the worker finish the task it is running.
+        harness.stop_process(self.process, signal.SIGTERM, timeout=40)
         self.process = None
         self._log.close()
 
@@ -205,14 +199,8 @@ class Nginx:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: finish open requests
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        # SIGQUIT is nginx's graceful stop: it finishes the open requests.
+        harness.stop_process(self.process, signal.SIGQUIT, timeout=15)
         self.process = None
         self._log.close()
 
