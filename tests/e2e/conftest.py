@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from assessment import services
+from assessment.models import Question
+from tests import factories
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--headless",
@@ -83,6 +87,19 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def assessments(org_a, alice, bank):
+    """A submitted assessment, every question answered with a comment, and a draft after it
+    (ids by "submitted" and "draft"), for tests that visit every page type."""
+    submitted = factories.make_assessment(organisation=org_a, bank=bank, title="Last year")
+    for index, question in enumerate(Question.objects.filter(component__section__bank=bank)):
+        factories.answer(submitted, question.slug, index % 5, comment="Evidence: runbook v2")
+    submitted = services.submit_assessment(assessment=submitted, user=alice)
+    draft = factories.make_assessment(organisation=org_a, bank=bank, title="This year")
+    factories.answer(draft, "data-lineage", 2)
+    return {"draft": draft.pk, "submitted": submitted.pk}
 
 
 def log_in(page, email: str, password: str) -> None:

@@ -2,8 +2,6 @@
 
 import pytest
 
-from assessment import services
-from assessment.models import Question
 from tests import factories
 from tests.e2e.conftest import AXE_SCRIPT, axe_violations, log_in
 
@@ -23,17 +21,6 @@ RESPONDENT_PAGES = [
     "/assessments/{submitted}/results/",
     "/team/",
 ]
-
-
-@pytest.fixture
-def assessments(org_a, alice, bank):
-    submitted = factories.make_assessment(organisation=org_a, bank=bank, title="Last year")
-    for index, question in enumerate(Question.objects.filter(component__section__bank=bank)):
-        factories.answer(submitted, question.slug, index % 5, comment="Evidence: runbook v2")
-    submitted = services.submit_assessment(assessment=submitted, user=alice)
-    draft = factories.make_assessment(organisation=org_a, bank=bank, title="This year")
-    factories.answer(draft, "data-lineage", 2)
-    return {"draft": draft.pk, "submitted": submitted.pk}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import json
 import pytest
 import yaml
 
-from assessment import services
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Question
 from tests import factories
@@ -78,17 +77,6 @@ FOCUS_STOP_JS = (
   };
 }"""
 )
-
-
-@pytest.fixture
-def assessments(org_a, alice, bank):
-    submitted = factories.make_assessment(organisation=org_a, bank=bank, title="Last year")
-    for index, question in enumerate(Question.objects.filter(component__section__bank=bank)):
-        factories.answer(submitted, question.slug, index % 5, comment="Evidence: runbook v2")
-    submitted = services.submit_assessment(assessment=submitted, user=alice)
-    draft = factories.make_assessment(organisation=org_a, bank=bank, title="This year")
-    factories.answer(draft, "data-lineage", 2)
-    return {"draft": draft.pk, "submitted": submitted.pk}
 
 
 def member_page(new_page, width, javascript=True):
