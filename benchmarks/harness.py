@@ -383,8 +383,10 @@ class Gunicorn:
         workers: int = 2,
         pythonpath: Path | None = None,
         ready_path: str = "/healthz",
+        python: str | Path = sys.executable,
     ):
         self.app = app
+        self.python = str(python)  # another venv's interpreter serves another project
         self.env = env
         self.log_path = log_path
         self.workers = workers
@@ -399,7 +401,7 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         command = [
-            sys.executable,
+            self.python,
             "-m",
             "gunicorn",
             self.app,
