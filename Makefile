@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-BANK ?= $(firstword $(wildcard fixtures/question_bank_v1.yaml) fixtures/sample_bank.yaml)
+# v1 first, then v2: the bank published last is the one new assessments start on.
+BANKS ?= fixtures/question_bank_v1.yaml fixtures/question_bank_v2.yaml
 AXE := node_modules/axe-core/axe.min.js
 NPM ?= npm
 export DEBUG ?= true
@@ -42,7 +43,7 @@ lock: install
 
 setup: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_question_bank $(BANK)
+	$(BIN)/python manage.py load_question_bank $(BANKS)
 	$(BIN)/python manage.py setup_demo
 
 # The port is checked before anything is installed or migrated, so a second `make run`

@@ -6,6 +6,7 @@ from functools import cached_property
 from assessment import charts, selectors
 from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
+from assessment.domain.targets import Projection, project_targets
 from assessment.levels import LEVEL_LABELS
 from assessment.models import (
     Answer,
@@ -25,6 +26,8 @@ class ComponentRow:
     previous_level: int | None
     previous_label: str | None
     explanation: str = ""  # why the level is what it is (Results.explanations)
+    target_level: int | None = None
+    target_label: str | None = None
 
     @property
     def change(self) -> int | None:
@@ -127,6 +130,10 @@ class Results:
         )
 
     @cached_property
+    def projection(self) -> Projection:
+        return project_targets(self.result, self.targets)
+
+    @cached_property
     def comparison(self) -> Comparison | None:
         return comparison_for(self.assessment)
 
@@ -167,7 +174,8 @@ class Results:
 
     @cached_property
     def sections(self) -> list[dict]:
-        """Each section's result, with its components' guidance and the previous levels."""
+        """Each section's result, with its components' guidance, the previous levels and
+        the targets; a section the respondents said does not apply is not listed."""
         comparison = self.comparison
         guidance = {
             component.slug: {g.level: g for g in component.guidance_list}
@@ -175,6 +183,8 @@ class Results:
         }
         sections = []
         for section_result in self.result.sections:
+            if not section_result.applies:
+                continue
             rows = []
             for component in section_result.components:
                 levels = guidance[component.slug]
@@ -191,6 +201,8 @@ class Results:
                         previous_level=previous_level,
                         previous_label=LEVEL_LABELS.get(previous_level),
                         explanation=self.explanations[component.slug],
+                        target_level=self.targets.get(component.slug),
+                        target_label=LEVEL_LABELS.get(self.targets.get(component.slug)),
                     )
                 )
             previous_section_level = (
@@ -203,6 +215,14 @@ class Results:
                     "previous_level": previous_section_level,
                     "previous_label": LEVEL_LABELS.get(previous_section_level),
                     "explanation": self.explanations[section_result.slug],
+                    "target_level": self.projection.sections.get(section_result.slug)
+                    if self.targets
+                    else None,
+                    "target_label": LEVEL_LABELS.get(
+                        self.projection.sections.get(section_result.slug)
+                    )
+                    if self.targets
+                    else None,
                     "change": (
                         section_result.level - previous_section_level
                         if section_result.level is not None and previous_section_level is not None
@@ -212,18 +232,29 @@ class Results:
             )
         return sections
 
+    @property
+    def left_out(self) -> list[str]:
+        """The titles of the optional sections that do not apply."""
+        return [section.title for section in self.result.sections if not section.applies]
+
     def radar(self) -> str:
+        """Levels, as the badges say, with the exact scores as markers; the previous
+        assessment's levels and the targets' projection when there are any."""
+        sections = [s for s in self.result.sections if s.applies]
         comparison = self.comparison
         previous = (
-            [
-                (section.title, _section_score(comparison.result, section.slug))
-                for section in self.result.sections
-            ]
-            if comparison
+            [(s.title, comparison.section_level(s.slug)) for s in sections] if comparison else None
+        )
+        target = (
+            [(s.title, self.projection.sections.get(s.slug)) for s in sections]
+            if self.targets
             else None
         )
         return charts.radar_chart(
-            [(section.title, section.score) for section in self.result.sections], previous
+            [(s.title, s.level) for s in sections],
+            previous,
+            target=target,
+            scores=[s.score for s in sections],
         )
 
     def heatmap(self) -> str:
@@ -249,6 +280,9 @@ class Results:
             "answers": self.answers,
             "structure": self.structure,
             "explanations": self.explanations,
+            "targets": self.targets,
+            "left_out": self.left_out,
+            "projection": self.projection if self.targets else None,
         }
 
 
@@ -269,14 +303,13 @@ def results_document(assessment: Assessment) -> dict:
 
 
 def _components(result: AssessmentResult) -> list[ComponentResult]:
-    return [component for section in result.sections for component in section.components]
-
-
-def _section_score(result: AssessmentResult, slug: str) -> float | None:
-    try:
-        return result.section(slug).score
-    except KeyError:
-        return None
+    """Every component of the sections that apply (a section left out is not shown)."""
+    return [
+        component
+        for section in result.sections
+        if section.applies
+        for component in section.components
+    ]
 
 
 # Illustrative scores for the home page's example chart; labelled there as made up.
@@ -291,8 +324,10 @@ def example_radar(sections: list[tuple[str, int]]) -> str:
         "Infrastructure",
         "Pipeline",
     ]
+    scores = [EXAMPLE_SCORES[i % len(EXAMPLE_SCORES)] for i in range(len(titles))]
     return charts.radar_chart(
-        [(title, EXAMPLE_SCORES[i % len(EXAMPLE_SCORES)]) for i, title in enumerate(titles)],
+        [(title, int(score + 0.5)) for title, score in zip(titles, scores, strict=True)],
+        scores=scores,
         size=300,
-        title="Example: maturity score by section",
+        title="Example: maturity level by section",
     )

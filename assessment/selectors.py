@@ -121,11 +121,7 @@ class BankSummary:
     bank: QuestionBank
     sections: list[tuple[str, int]]  # title, question count
     questions: int
-
-    @property
-    def minutes(self) -> int:
-        # About 20 seconds a question, rounded up to five minutes.
-        return max(5, -(-self.questions * 20 // 60 // 5) * 5)
+    optional_sections: list[str]  # titles
 
 
 def current_bank_summary() -> BankSummary | None:
@@ -140,6 +136,7 @@ def current_bank_summary() -> BankSummary | None:
             for section in structure.sections
         ],
         questions=len(structure.questions),
+        optional_sections=[section.title for section in structure.sections if section.optional],
     )
 
 

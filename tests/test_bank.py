@@ -5,6 +5,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from assessment import selectors
 from assessment.bank import BankFileError, BankLocked, load_bank, read_bank_file, validate_bank
 from assessment.models import Choice, Component, ComponentGuidance, Question, QuestionBank, Section
 from tests import factories
@@ -187,3 +188,15 @@ def test_load_bank_refuses_invalid_data_itself(sample):
     with pytest.raises(BankFileError):
         load_bank(data=sample)
     assert QuestionBank.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_loading_v1_then_v2_publishes_v2_for_new_assessments_and_keeps_v1(capsys):
+    banks = [str(factories.FIXTURES / f"question_bank_v{n}.yaml") for n in (1, 2)]
+    call_command("load_question_bank", *banks)
+    call_command("load_question_bank", *banks)  # as `make run` does each time
+
+    assert selectors.current_bank().version == "2"
+    v1 = QuestionBank.objects.get(version="1.0")
+    assert v1.status == QuestionBank.Status.RETIRED and v1.published_at is not None
+    assert capsys.readouterr().out.count("already loaded and unchanged") == 2

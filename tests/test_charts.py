@@ -167,12 +167,53 @@ def test_radar_escapes_labels_and_title():
     assert "<ops>" not in svg
 
 
-def test_radar_description_lists_every_score_with_one_decimal():
-    desc = parse(radar_chart(SECTIONS)).find(SVG + "desc").text
+def test_radar_description_names_each_level_and_the_score_behind_it():
+    axes = [("Strategy", 2), ("Data", 3), ("Model lifecycle", None)]
+    desc = parse(radar_chart(axes, scores=[2.44, 2.5, None])).find(SVG + "desc").text
 
-    assert "Business alignment and AI strategy 2.4" in desc
+    assert "Strategy 2 Repeatable (score 2.4)" in desc
+    assert "Data 3 Reproducible (score 2.5)" in desc
     assert "Model lifecycle not scored" in desc
-    assert "Documentation 0.0" in desc
+
+
+def test_radar_marks_each_exact_score_on_its_axis_inside_the_level_outline():
+    root = parse(radar_chart([("A", 3), ("B", 2), ("C", 1)], scores=[2.5, 2.0, None], size=400))
+
+    markers = with_class(root, "rect", "radar-score-marker")
+    assert len(markers) == 2  # none for an axis with nothing scored
+    first = markers[0]
+    centre_y = 200
+    # Axis A points up: a score of 2.5 sits 2.5/4 of the way to the outer ring (radius 140).
+    marker_y = float(first.get("y")) + float(first.get("height")) / 2
+    assert math.isclose(centre_y - marker_y, 140 * 2.5 / 4)
+    (outline,) = with_class(root, "polygon", "radar-score")
+    top_x, top_y = (float(v) for v in outline.get("points").split()[0].split(","))
+    assert math.isclose(centre_y - top_y, 140 * 3 / 4)  # the outline is at the level
+
+
+def test_radar_rejects_scores_that_do_not_match_the_axes():
+    with pytest.raises(ValueError, match="one value per axis"):
+        radar_chart([("A", 1), ("B", 2), ("C", 3)], scores=[1.0])
+
+
+def test_radar_draws_the_target_dotted_with_its_own_legend_row():
+    target = [(label, 3) for label, _ in SECTIONS]
+    previous = [(label, 1) for label, _ in SECTIONS]
+    root = parse(radar_chart(SECTIONS, previous, target=target))
+
+    (dotted,) = with_class(root, "polygon", "radar-target")
+    (dashed,) = with_class(root, "polygon", "radar-previous")
+    assert dotted.get("stroke-dasharray") != dashed.get("stroke-dasharray")
+    legend = [text_of(el) for el in with_class(root, "text", "radar-legend-label")]
+    assert legend == ["This assessment", "Previous assessment", "Target"]
+    assert "Target: Business alignment and AI strategy 3 Reproducible" in (
+        root.find(SVG + "desc").text
+    )
+
+
+def test_radar_rejects_a_target_with_other_axes():
+    with pytest.raises(ValueError, match="same axes"):
+        radar_chart(SECTIONS, target=SECTIONS[:-1])
 
 
 # --- Heatmap -----------------------------------------------------------------
@@ -305,8 +346,12 @@ def test_text_colours_reach_4_5_to_1_and_data_marks_3_to_1_against_white():
     assert contrast_with_white(charts.MUTED_TEXT_COLOUR) >= 4.5
     assert contrast_with_white(charts.SCORE_COLOUR) >= 3
     assert contrast_with_white(charts.PREVIOUS_COLOUR) >= 3
+    assert contrast_with_white(charts.TARGET_COLOUR) >= 3
     previous = [(label, 1.0) for label, _ in SECTIONS]
-    svgs = [radar_chart(SECTIONS, previous), heatmap(COMPONENTS, title="Grid")]
+    svgs = [
+        radar_chart(SECTIONS, previous, target=previous),
+        heatmap(COMPONENTS, title="Grid"),
+    ]
 
     for root in map(parse, svgs):
         for element in root.iter():
@@ -316,6 +361,7 @@ def test_text_colours_reach_4_5_to_1_and_data_marks_3_to_1_against_white():
         for mark in [
             *with_class(root, "polygon", "radar-score"),
             *with_class(root, "polygon", "radar-previous"),
+            *with_class(root, "polygon", "radar-target"),
             *with_class(root, "rect", "heatmap-level"),
         ]:
             assert contrast_with_white(mark.get("stroke")) >= 3

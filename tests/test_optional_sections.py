@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessment import services
 from assessment.bank import load_bank, read_bank_file
 from assessment.models import Assessment
+from assessment.reports.context import report_context, report_html
 from assessment.results import results_for
 from tests import factories
 
@@ -85,3 +86,24 @@ def test_no_answer_is_refused_with_the_form_again(client, alice, draft):
     assert 'id="error-summary"' in response.content.decode()
     draft.refresh_from_db()
     assert draft.section_applies == {}
+
+
+def test_a_section_left_out_is_in_neither_the_results_page_nor_the_report(client, alice, draft):
+    slug = optional_slug(draft.bank)
+    title = draft.bank.sections.get(slug=slug).title
+    services.set_section_applies(assessment=draft, section_slug=slug, applies=False, user=alice)
+    factories.answer_all(draft)
+    draft.refresh_from_db()
+    context = report_context(draft)
+
+    assert slug not in {part["result"].slug for part in context["parts"]}
+    assert [part["number"] for part in context["parts"]] == list(
+        range(1, len(context["parts"]) + 1)
+    )
+    assert title not in {section["title"] for section in context["appendix"]}
+    assert title not in context["radar"]
+    assert "Left out, as it does not apply" in report_html(draft)
+    client.force_login(alice)
+    page = client.get(reverse("assessment_results", args=[draft.pk])).content.decode()
+    assert f'id="section-{slug}"' not in page
+    assert f"Left out, as you said it does not apply: {title}." in page

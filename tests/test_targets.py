@@ -5,11 +5,19 @@ import pytest
 from django.urls import reverse
 
 from assessment import services
+from assessment.domain.scoring import (
+    AnswerValue,
+    BankSpec,
+    ComponentSpec,
+    SectionSpec,
+    score_assessment,
+)
 from assessment.domain.targets import (
     CORE,
     EXPERIMENTING,
     IN_PRODUCTION,
     TargetSubject,
+    project_targets,
     suggest_targets,
 )
 from assessment.models import ComponentTarget
@@ -151,3 +159,54 @@ def test_the_results_page_leads_to_the_targets(client, alice, assessment_a):
     client.force_login(alice)
     page = client.get(reverse("assessment_results", args=[assessment_a.pk])).content.decode()
     assert f'href="{url(assessment_a)}"' in page
+
+
+def test_a_projection_lifts_each_component_to_its_target_and_combines_by_the_rule():
+    bank = BankSpec(
+        version="t",
+        scoring_rule="v2",
+        sections=(
+            SectionSpec(
+                "core",
+                "Core",
+                components=(
+                    ComponentSpec("strategy", "Strategy", foundation=True, questions=("q1",)),
+                    ComponentSpec("pipelines", "Pipelines", foundation=False, questions=("q2",)),
+                ),
+            ),
+            SectionSpec(
+                "ops",
+                "Ops",
+                components=(
+                    ComponentSpec("monitoring", "Monitoring", foundation=False, questions=("q3",)),
+                ),
+            ),
+        ),
+    )
+    result = score_assessment(
+        bank,
+        {
+            "q1": AnswerValue.answered(1),
+            "q2": AnswerValue.answered(4),
+            "q3": AnswerValue.answered(2),
+        },
+    )
+    assert result.overall.level == 2  # gated: the strategy foundation is Manual
+
+    projection = project_targets(result, {"strategy": 3, "pipelines": 2, "monitoring": 4})
+
+    # pipelines stays at 4 (its target is below it): Core is round((3 + 4) / 2) = 4,
+    # capped at the weakest (3) + 1; Ops is 4; the whole is 4 with the gate lifted.
+    assert projection.sections == {"core": 4, "ops": 4}
+    assert projection.overall == 4
+    assert project_targets(result, {}).overall == 2
+
+
+@pytest.mark.django_db
+def test_the_results_page_shows_each_target_and_draws_it_on_the_radar(client, alice, assessment_a):
+    first = component_slugs(assessment_a)[0]
+    services.set_targets(assessment=assessment_a, levels={first: 4}, ambition="", user=alice)
+    client.force_login(alice)
+    page = client.get(reverse("assessment_results", args=[assessment_a.pk])).content.decode()
+    assert "Target: Automated" in page
+    assert 'class="radar-target"' in page

@@ -18,6 +18,7 @@ from assessment.charts.svg import (
     MUTED_TEXT_COLOUR,
     PREVIOUS_COLOUR,
     SCORE_COLOUR,
+    TARGET_COLOUR,
     TEXT_COLOUR,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "MUTED_TEXT_COLOUR",
     "PREVIOUS_COLOUR",
     "SCORE_COLOUR",
+    "TARGET_COLOUR",
     "TEXT_COLOUR",
     "grouped_heatmap",
     "grouped_heatmap_height",

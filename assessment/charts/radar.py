@@ -1,5 +1,5 @@
-"""The radar chart: a score per section on one axis each, with the previous assessment's
-scores beside them."""
+"""The radar chart: the level of each section on one axis each, as the badges say, with the
+exact score as a marker and the previous assessment's and the target levels beside them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from assessment.charts.svg import (
     MUTED_TEXT_COLOUR,
     PREVIOUS_COLOUR,
     SCORE_COLOUR,
+    TARGET_COLOUR,
     TEXT_COLOUR,
     svg_element,
     svg_open,
@@ -40,65 +41,86 @@ RADAR_LABEL_GAP = 10
 RING_LABEL_FONT = 10
 
 
-LEGEND_HEIGHT = 48
+LEGEND_ROW = 20
 
 
 def radar_chart(
     axes: Sequence[Axis],
     previous: Sequence[Axis] | None = None,
     *,
+    target: Sequence[Axis] | None = None,
+    scores: Sequence[float | None] | None = None,
     size: int = 420,
-    title: str = "Maturity score by section",
+    title: str = "Maturity level by section",
     current_label: str = "This assessment",
     previous_label: str = "Previous assessment",
+    target_label: str = "Target",
 ) -> str:
-    """One axis per section, scores 0–4 from the centre; rings at levels 1–4.
+    """One axis per section, levels 0–4 from the centre; rings at levels 1–4.
 
-    ``size`` is the plot's height in px; the chart is 1.5 times as wide to leave
-    room for the axis labels, plus a legend below when ``previous`` is given.
-    An axis scored None is drawn at 0 and its label says "not scored".
+    ``axes`` are what the outline joins (the levels, so the chart never contradicts a
+    badge); ``scores``, when given, are the exact scores behind them, drawn as small
+    markers and listed in the description. ``previous`` is drawn dashed, ``target``
+    dotted, each with a legend row. ``size`` is the plot's height in px; the chart is 1.5
+    times as wide to leave room for the axis labels, plus the legend below. An axis with
+    None is drawn at 0 and its label says "not scored".
     """
     _check_scores(axes)
-    if previous is not None:
-        if [label for label, _ in previous] != [label for label, _ in axes]:
-            raise ValueError("previous must list the same axes as axes, in the same order")
-        _check_scores(previous)
+    labels = [label for label, _ in axes]
+    for other in (previous, target):
+        if other is not None:
+            if [label for label, _ in other] != labels:
+                raise ValueError("previous and target must list the same axes, in the same order")
+            _check_scores(other)
+    if scores is not None:
+        if len(scores) != len(axes):
+            raise ValueError("scores must give one value per axis")
+        _check_scores(list(zip(labels, scores, strict=True)))
 
+    legend = [(current_label, SCORE_COLOUR, None)]
+    if previous is not None:
+        legend.append((previous_label, PREVIOUS_COLOUR, "6 4"))
+    if target is not None:
+        legend.append((target_label, TARGET_COLOUR, "2 3"))
     width = round(size * 1.5)
-    height = size + (LEGEND_HEIGHT if previous is not None else 0)
+    height = size + (LEGEND_ROW * len(legend) + 8 if len(legend) > 1 else 0)
     radar = _RadarGeometry(
         centre_x=width / 2, centre_y=size / 2, radius=size * 0.35, count=len(axes)
     )
-    desc = "Scores out of 4 by section: " + _describe_scores(axes) + "."
+    desc = "Level by section, 0 to 4: " + _describe(axes, scores) + "."
     if previous is not None:
-        desc += f" {previous_label}: " + _describe_scores(previous) + "."
+        desc += f" {previous_label}: " + _describe(previous) + "."
+    if target is not None:
+        desc += f" {target_label}: " + _describe(target) + "."
 
-    parts = svg_open("radar", width, height, title, desc, (axes, previous, size))
+    parts = svg_open("radar", width, height, title, desc, (axes, previous, target, scores, size))
     parts.extend(_radar_grid(radar))
-    if previous is not None:
-        parts.append(
-            svg_element(
-                "polygon",
-                {
-                    "class": "radar-previous",
-                    "points": radar.outline([score for _, score in previous]),
-                    "fill": "none",
-                    "stroke": PREVIOUS_COLOUR,
-                    "stroke-width": 2,
-                    "stroke-dasharray": "6 4",
-                },
-            )
-        )
-    parts.extend(_radar_scores(radar, [score for _, score in axes]))
+    for series, css_class, colour, dashes in (
+        (previous, "radar-previous", PREVIOUS_COLOUR, "6 4"),
+        (target, "radar-target", TARGET_COLOUR, "2 3"),
+    ):
+        if series is not None:
+            outline = {
+                "class": css_class,
+                "points": radar.outline([level for _, level in series]),
+                "fill": "none",
+                "stroke": colour,
+                "stroke-width": 2,
+                "stroke-dasharray": dashes,
+            }
+            parts.append(svg_element("polygon", outline))
+    parts.extend(_radar_levels(radar, [level for _, level in axes]))
+    if scores is not None:
+        parts.extend(_score_markers(radar, scores))
     parts.extend(_ring_labels(radar))
     label_room = width / 2 - radar.radius - RADAR_LABEL_GAP
     wrap_at = max(10, int(label_room / (RADAR_LABEL_FONT * GLYPH_WIDTH)))
     parts.extend(
-        _axis_label(radar, index, label, score, wrap_at)
-        for index, (label, score) in enumerate(axes)
+        _axis_label(radar, index, label, level, wrap_at)
+        for index, (label, level) in enumerate(axes)
     )
-    if previous is not None:
-        parts.extend(_legend(radar.centre_x, size, current_label, previous_label))
+    if len(legend) > 1:
+        parts.extend(_legend(radar.centre_x, size, legend))
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -146,20 +168,42 @@ def _radar_grid(radar: _RadarGeometry) -> list[str]:
     return parts
 
 
-def _radar_scores(radar: _RadarGeometry, scores: Sequence[float | None]) -> list[str]:
+def _radar_levels(radar: _RadarGeometry, levels: Sequence[float | None]) -> list[str]:
     outline = {
         "class": "radar-score",
-        "points": radar.outline(scores),
+        "points": radar.outline(levels),
         "fill": SCORE_COLOUR,
         "fill-opacity": 0.15,
         "stroke": SCORE_COLOUR,
         "stroke-width": 2,
     }
     parts = [svg_element("polygon", outline)]
-    for index, score in enumerate(scores):
-        x, y = radar.level_point(index, score)
+    for index, level in enumerate(levels):
+        x, y = radar.level_point(index, level)
         dot = {"class": "radar-point", "cx": x, "cy": y, "r": 3.5, "fill": SCORE_COLOUR}
         parts.append(svg_element("circle", dot))
+    return parts
+
+
+def _score_markers(radar: _RadarGeometry, scores: Sequence[float | None]) -> list[str]:
+    """A small open square at each exact score, on the axis, so the level outline and the
+    score it was rounded from can both be read."""
+    parts = []
+    for index, score in enumerate(scores):
+        if score is None:
+            continue
+        x, y = radar.level_point(index, score)
+        square = {
+            "class": "radar-score-marker",
+            "x": x - 3,
+            "y": y - 3,
+            "width": 6,
+            "height": 6,
+            "fill": "#ffffff",
+            "stroke": TEXT_COLOUR,
+            "stroke-width": 1.5,
+        }
+        parts.append(svg_element("rect", square))
     return parts
 
 
@@ -222,13 +266,11 @@ def _axis_label(
     )
 
 
-def _legend(centre_x: float, top: float, current_label: str, previous_label: str) -> list[str]:
+def _legend(centre_x: float, top: float, rows: Sequence[tuple[str, str, str | None]]) -> list[str]:
     parts = []
     left = centre_x - 90
-    for row, (label, colour, dashes) in enumerate(
-        [(current_label, SCORE_COLOUR, None), (previous_label, PREVIOUS_COLOUR, "6 4")]
-    ):
-        y = top + 14 + row * 20
+    for row, (label, colour, dashes) in enumerate(rows):
+        y = top + 14 + row * LEGEND_ROW
         line = {"x1": left, "y1": y, "x2": left + 28, "y2": y, "stroke": colour, "stroke-width": 2}
         if dashes:
             line["stroke-dasharray"] = dashes
@@ -244,11 +286,24 @@ def _legend(centre_x: float, top: float, current_label: str, previous_label: str
     return parts
 
 
-def _describe_scores(axes: Sequence[Axis]) -> str:
-    return "; ".join(
-        f"{label} {'not scored' if score is None else f'{round_score(score, 1):.1f}'}"
-        for label, score in axes
-    )
+def _describe(axes: Sequence[Axis], scores: Sequence[float | None] | None = None) -> str:
+    described = []
+    for index, (label, level) in enumerate(axes):
+        if level is None:
+            described.append(f"{label} not scored")
+            continue
+        text = f"{label} {_level_text(level)}"
+        score = scores[index] if scores is not None else None
+        if score is not None:
+            text += f" (score {round_score(score, 1):.1f})"
+        described.append(text)
+    return "; ".join(described)
+
+
+def _level_text(level: float) -> str:
+    if float(level).is_integer():
+        return f"{int(level)} {LEVEL_LABELS[int(level)]}"
+    return f"{round_score(level, 1):.1f}"
 
 
 def _check_scores(axes: Sequence[Axis]) -> None:

@@ -22,6 +22,9 @@ SCORE_COLOUR = "#1a5fb4"  # 6.3:1
 PREVIOUS_COLOUR = "#b35806"  # 4.9:1, orange against blue also reads for colour-blind eyes
 
 
+TARGET_COLOUR = "#1a7f37"  # 5.1:1; also dotted, so it reads apart from the others in greyscale
+
+
 GRID_COLOUR = "#c9ced6"
 
 

@@ -70,6 +70,7 @@ __all__ = [
     "OverallResult",
     "SectionResult",
     "SectionSpec",
+    "combine_levels",
     "round_half_up",
     "round_score",
     "score_assessment",
@@ -111,6 +112,14 @@ def _combine(children: Iterable[tuple[str, _Tally | None]], rule: str) -> _Tally
         tuple(slug for slug, child in scored if child.level == weakest) if level < natural else ()
     )
     return _Tally(score, level, capped_by, natural)
+
+
+def combine_levels(levels: Iterable[int], rule: str) -> int | None:
+    """The level one tier of ``rule`` gives children that sit exactly at these levels
+    (None when there are none): what a target or a projection is worth."""
+    return _level(
+        _combine(((str(i), _Tally(level, level)) for i, level in enumerate(levels)), rule)
+    )
 
 
 def _as_float(tally: _Tally | None) -> float | None:

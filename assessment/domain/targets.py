@@ -5,10 +5,12 @@ Not every component needs Automated. The suggestion follows the roadmap stages
 foundation component is never suggested below Repeatable.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from assessment.domain.scoring import AssessmentResult, combine_levels
 from assessment.levels import MAX_LEVEL
 
 REPEATABLE = 2
@@ -46,3 +48,34 @@ def suggest_targets(ambition: str, components: list[TargetSubject]) -> dict[str,
         )
         for component in components
     }
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The levels the sections and the whole would reach with every component at its
+    target (or where it is, when that is higher or it has no target)."""
+
+    sections: dict[str, int | None]
+    overall: int | None
+
+
+def project_targets(result: AssessmentResult, targets: Mapping[str, int]) -> Projection:
+    """Each component counts at max(current level, target); the tiers then combine those
+    levels by the assessment's own rule, and the foundation gate applies as in scoring.
+    Components with nothing scored have no starting point and are left out."""
+    rule = result.scoring_rule
+    sections: dict[str, int | None] = {}
+    gated = False
+    for section in result.sections:
+        levels = []
+        for component in section.components:
+            if component.level is None:
+                continue
+            level = max(component.level, targets.get(component.slug, component.level))
+            levels.append(level)
+            gated = gated or (component.foundation and level < REPEATABLE)
+        sections[section.slug] = combine_levels(levels, rule)
+    overall = combine_levels((level for level in sections.values() if level is not None), rule)
+    if gated and overall is not None:
+        overall = min(overall, REPEATABLE)
+    return Projection(sections=sections, overall=overall)

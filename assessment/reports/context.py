@@ -83,18 +83,15 @@ def report_context(assessment: Assessment) -> dict:
     # A draft's report is dated by its last change: the same data, the same report.
     when = assessment.submitted_at or assessment.updated_at
 
-    parts = []
-    for number, (section, part) in enumerate(
-        zip(structure.sections, context["sections"], strict=True), start=1
-    ):
-        parts.append(
-            {
-                **part,
-                "number": number,
-                "anchor": f"part-{section.slug}",
-                "intro": section.intro,
-            }
+    # A section the respondents said does not apply is left out of the report (it is not
+    # in context["sections"]), and the sections that remain are numbered without a gap.
+    shown = [structure.section(part["result"].slug) for part in context["sections"]]
+    parts = [
+        {**part, "number": number, "anchor": f"part-{section.slug}", "intro": section.intro}
+        for number, (section, part) in enumerate(
+            zip(shown, context["sections"], strict=True), start=1
         )
+    ]
 
     return {
         **context,
@@ -126,7 +123,7 @@ def report_context(assessment: Assessment) -> dict:
         "comparison_rows": _comparison_rows(context) if context["comparison"] else [],
         "component_changes": _component_changes(context) if context["comparison"] else [],
         "overall_change": _overall_change(context) if context["comparison"] else None,
-        "appendix": _appendix(structure, answers, shared_notes),
+        "appendix": _appendix(shown, answers, shared_notes),
         "review_summary": _clip(assessment.review_summary, MAX_SUMMARY_CHARS)
         if assessment.status == Assessment.Status.REVIEWED
         else "",
@@ -244,13 +241,13 @@ def _overall_change(context: dict) -> int | None:
     return None if now is None or before is None else now - before
 
 
-def _appendix(structure, answers: dict[int, Answer], notes: list[_Note]) -> list[dict]:
+def _appendix(sections_shown, answers: dict[int, Answer], notes: list[_Note]) -> list[dict]:
     notes_by_answer: dict[int, list[_Note]] = {}
     for note in notes:
         if note.answer_id:
             notes_by_answer.setdefault(note.answer_id, []).append(note)
     sections = []
-    for section_number, section in enumerate(structure.sections, start=1):
+    for section_number, section in enumerate(sections_shown, start=1):
         components = []
         question_number = 0
         for component in section.components_list:

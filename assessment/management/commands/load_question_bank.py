@@ -6,16 +6,24 @@ from assessment.models import Component, Section
 
 class Command(BaseCommand):
     help = (
-        "Validate a question-bank YAML file and load it in one transaction. Loading the same "
-        "file again changes nothing; a version already used by assessments cannot change."
+        "Validate question-bank YAML files and load each in one transaction, in the order "
+        "given (a published bank retires the one published before it). Loading the same file "
+        "again changes nothing; a version already used by assessments cannot change."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", help="Path to the bank file, e.g. fixtures/question_bank_v1.yaml"
+            "paths",
+            nargs="+",
+            metavar="path",
+            help="Path to a bank file, e.g. fixtures/question_bank_v2.yaml",
         )
 
-    def handle(self, *args, path: str, **options):
+    def handle(self, *args, paths: list[str], **options):
+        for path in paths:
+            self.load(path)
+
+    def load(self, path: str) -> None:
         try:
             outcome = load_bank(data=read_bank_file(path))
         except BankFileError as error:

@@ -104,6 +104,14 @@ class Command(BaseCommand):
             assessment = services.start_assessment(
                 organisation=organisation, user=respondent, bank=bank, title=title
             ).assessment
+            for section in structure.sections:
+                if section.optional:
+                    services.set_section_applies(
+                        assessment=assessment,
+                        section_slug=section.slug,
+                        applies=True,
+                        user=respondent,
+                    )
             # A fixed seed gives every demo the same, plausible spread of levels.
             generator = random.Random(seed)  # noqa: S311 — demo data, not security
             submissions = []
