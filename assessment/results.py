@@ -6,7 +6,7 @@ from functools import cached_property
 from assessment import charts, selectors
 from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
-from assessment.domain.targets import Projection, project_targets
+from assessment.domain.targets import IN_PRODUCTION, Projection, project_targets, suggest_targets
 from assessment.levels import LEVEL_LABELS
 from assessment.models import (
     Answer,
@@ -129,6 +129,20 @@ class Results:
             )
         )
 
+    @property
+    def targets_suggested(self) -> bool:
+        """No targets are set, so the plan works from the ambition's suggestion."""
+        return not self.targets
+
+    @cached_property
+    def plan_targets(self) -> dict[str, int]:
+        """The targets the plan closes the gap to: those set, or else the suggestion for
+        the assessment's ambition (a few models in production when none was given)."""
+        if self.targets:
+            return self.targets
+        ambition = self.assessment.ambition or IN_PRODUCTION
+        return suggest_targets(ambition, self.structure.target_subjects)
+
     @cached_property
     def projection(self) -> Projection:
         return project_targets(self.result, self.targets)
@@ -140,7 +154,10 @@ class Results:
     @cached_property
     def roadmap(self) -> roadmap.Roadmap:
         return roadmap.build_roadmap(
-            self.result, self.structure.component_meta, self.structure.question_texts
+            self.result,
+            self.structure.component_meta,
+            self.structure.question_texts,
+            self.plan_targets,
         )
 
     @cached_property
@@ -281,6 +298,7 @@ class Results:
             "structure": self.structure,
             "explanations": self.explanations,
             "targets": self.targets,
+            "targets_suggested": self.targets_suggested,
             "left_out": self.left_out,
             "projection": self.projection if self.targets else None,
         }

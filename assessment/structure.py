@@ -7,6 +7,7 @@ from functools import cached_property
 from django.db.models import Prefetch
 
 from assessment.domain import roadmap, scoring
+from assessment.domain.targets import TargetSubject
 from assessment.models import Component, ComponentGuidance, Question, QuestionBank, Section
 
 
@@ -67,6 +68,21 @@ class BankStructure:
         )
 
     @cached_property
+    def workstream_of(self) -> dict[str, tuple[str, str]]:
+        """(slug, title) of each component's workstream: as the bank groups them, or else
+        the component's section."""
+        grouped = {
+            component: (workstream["slug"], workstream["title"])
+            for workstream in self.bank.workstreams
+            for component in workstream["components"]
+        }
+        return {
+            component.slug: grouped.get(component.slug, (f"section-{section.slug}", section.title))
+            for section in self.sections
+            for component in section.components_list
+        }
+
+    @cached_property
     def component_meta(self) -> dict[str, roadmap.ComponentMeta]:
         return {
             component.slug: roadmap.ComponentMeta(
@@ -81,10 +97,23 @@ class BankStructure:
                     )
                     for guidance in component.guidance_list
                 },
+                workstream=self.workstream_of[component.slug][0],
+                workstream_title=self.workstream_of[component.slug][1],
+                questions=tuple(
+                    roadmap.QuestionSteps(
+                        question.slug,
+                        {int(level): text for level, text in question.next_steps.items()},
+                    )
+                    for question in component.questions_list
+                ),
             )
             for section in self.sections
             for component in section.components_list
         }
+
+    @cached_property
+    def target_subjects(self) -> list[TargetSubject]:
+        return [TargetSubject(c.slug, c.foundation, c.roadmap_stage) for c in self.components]
 
     @cached_property
     def question_texts(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from assessment import selectors
 from assessment.bank import BankFileError, BankLocked, load_bank, read_bank_file, validate_bank
 from assessment.models import Choice, Component, ComponentGuidance, Question, QuestionBank, Section
+from assessment.structure import bank_structure
 from tests import factories
 
 
@@ -200,3 +201,43 @@ def test_loading_v1_then_v2_publishes_v2_for_new_assessments_and_keeps_v1(capsys
     v1 = QuestionBank.objects.get(version="1.0")
     assert v1.status == QuestionBank.Status.RETIRED and v1.published_at is not None
     assert capsys.readouterr().out.count("already loaded and unchanged") == 2
+
+
+def test_workstreams_must_name_this_banks_components_once_each(sample):
+    components = [c["slug"] for s in sample["sections"] for c in s["components"]]
+    sample["workstreams"] = [
+        {"slug": "first", "title": "First", "components": [components[0], "no-such-component"]},
+        {"slug": "second", "title": "Second", "components": [components[0]]},
+        {"slug": "third", "title": "Third", "components": []},
+    ]
+
+    assert messages(sample) == [
+        "workstream 'first': component 'no-such-component' is not in this bank",
+        f"workstream 'second': component '{components[0]}' is already in 'first'",
+        "workstream 'third': field 'components' must be a non-empty list of component slugs",
+    ]
+
+
+@pytest.mark.django_db
+def test_v2_groups_every_component_into_a_workstream_and_the_structure_reads_them():
+    bank = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v2.yaml")).bank
+    structure = bank_structure(bank)
+
+    assert len(bank.workstreams) >= 10
+    assert structure.workstream_of["grid-packaging"] == (
+        "registry-release",
+        "Registry, packaging, deployment and rollback",
+    )
+    assert not [
+        slug for slug, (ws, _) in structure.workstream_of.items() if ws.startswith("section-")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_component_in_no_workstream_is_grouped_with_its_section(sample):
+    bank = load_bank(data=sample).bank
+    structure = bank_structure(bank)
+    section = structure.sections[0]
+    component = section.components_list[0]
+
+    assert structure.workstream_of[component.slug] == (f"section-{section.slug}", section.title)

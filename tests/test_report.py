@@ -206,7 +206,7 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
     # The contents give the page each part starts on (target-counter).
     contents = pages[1]
     assert "Contents" in contents
-    for title in ("Executive summary", "Roadmap", "Appendix: every answer"):
+    for title in ("Executive summary", "Improvement plan", "Appendix: every answer"):
         number = int(re.search(re.escape(title) + r"[ .]*(\d+)", contents).group(1))
         first = next(index for index, page in enumerate(pages[2:], start=3) if title in page)
         assert first == number, f"{title} starts on page {first}, the contents say {number}"

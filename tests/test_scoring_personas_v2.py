@@ -4,7 +4,9 @@ result made with bank v1 scores as it always did."""
 import pytest
 
 from assessment.bank import load_bank, read_bank_file
+from assessment.domain.roadmap import build_roadmap
 from assessment.domain.scoring import AnswerValue, score_assessment
+from assessment.domain.targets import IN_PRODUCTION, suggest_targets
 from assessment.models import Answer, QuestionBank
 from assessment.results import results_for
 from assessment.structure import bank_structure
@@ -20,10 +22,14 @@ def answer_values(persona: dict) -> dict:
 
 
 @pytest.fixture
-def v2_spec(db):
-    """Bank v2 through the real loader and the structure every page scores with."""
-    bank = load_bank(data=read_bank_file(FIXTURES / "question_bank_v2.yaml")).bank
-    return bank_structure(bank).spec
+def v2_structure(db):
+    """Bank v2 through the real loader, as every page reads it."""
+    return bank_structure(load_bank(data=read_bank_file(FIXTURES / "question_bank_v2.yaml")).bank)
+
+
+@pytest.fixture
+def v2_spec(v2_structure):
+    return v2_structure.spec
 
 
 @pytest.fixture
@@ -155,3 +161,30 @@ def test_the_v1_persona_checks_still_hold_through_the_loaded_v1_bank(v1_spec):
     test_scoring_personas.test_a_google_level_1_organisation_scores_about_reproducible(v1_spec)
     test_scoring_personas.test_a_google_level_2_organisation_scores_about_automated(v1_spec)
     test_scoring_personas.test_the_personas_are_ranked_in_every_section(v1_spec)
+
+
+@pytest.mark.parametrize("persona", ["ms0", "g0", "ms2", "g1"])
+def test_a_v2_plan_holds_at_most_six_workstreams_for_90_days_each_naming_a_question_step(
+    v2_structure, persona
+):
+    result = scored_v2(v2_structure.spec, personas_v2.BY_NAME[persona])
+    targets = suggest_targets(IN_PRODUCTION, v2_structure.target_subjects)
+
+    plan = build_roadmap(result, v2_structure.component_meta, v2_structure.question_texts, targets)
+
+    below_target = {
+        c.slug
+        for s in result.sections
+        for c in s.components
+        if c.level is not None and c.level < targets[c.slug]
+    }
+    assert {item.component for item in plan.items} == below_target
+    assert 0 < len(plan.horizons[0].workstreams) <= 6
+    steps = {
+        q.slug: q.next_steps
+        for meta in v2_structure.component_meta.values()
+        for q in meta.questions
+    }
+    for item in plan.items:
+        assert item.question is not None, item.component
+        assert item.next_step in steps[item.question].values()

@@ -87,6 +87,14 @@ def load_bank(*, data: dict) -> LoadOutcome:
         ).update(status=QuestionBank.Status.RETIRED)
     bank.scoring_rule = data.get("scoring_rule", "v1")
     bank.prefill_from = data.get("prefill_from") or {}
+    bank.workstreams = [
+        {
+            "slug": workstream["slug"].strip(),
+            "title": workstream["title"].strip(),
+            "components": list(workstream["components"]),
+        }
+        for workstream in data.get("workstreams") or []
+    ]
     bank.title = data["title"].strip()
     bank.description = (data.get("description") or "").strip()
     bank.status = status

@@ -18,6 +18,7 @@ BANK_KEYS = {
     "description",
     "scoring_rule",
     "prefill_from",
+    "workstreams",
     "sections",
 }
 SECTION_KEYS = {"slug", "title", "intro", "layout", "optional", "applies_question", "components"}
@@ -160,6 +161,37 @@ class _Validator:
         if rule not in SCORING_RULES:
             self.add("bank", f"field 'scoring_rule' must be one of {', '.join(SCORING_RULES)}")
         self.prefill_from(data.get("prefill_from"))
+        self.workstreams(data.get("workstreams"))
+
+    def workstreams(self, workstreams: Any) -> None:
+        """Components that move together in a plan; each component in at most one."""
+        if workstreams is None:
+            return
+        if not isinstance(workstreams, list):
+            self.add("bank", f"field 'workstreams' must be a list, got {type_name(workstreams)}")
+            return
+        seen_slugs: set[str] = set()
+        placed: dict[str, str] = {}
+        for index, workstream in enumerate(workstreams):
+            location = f"workstreams[{index}]"
+            if not self.mapping(workstream, location, {"slug", "title", "components"}):
+                continue
+            slug = self.slug(workstream, location, seen_slugs, "workstream")
+            location = f"workstream '{slug}'" if slug else location
+            self.text(workstream, "title", location, max_length=120)
+            components = workstream.get("components")
+            if not isinstance(components, list) or not components:
+                self.add(location, "field 'components' must be a non-empty list of component slugs")
+                continue
+            for component in components:
+                if component not in self.component_slugs:
+                    self.add(location, f"component {component!r} is not in this bank")
+                elif component in placed:
+                    self.add(
+                        location, f"component '{component}' is already in '{placed[component]}'"
+                    )
+                else:
+                    placed[component] = slug
 
     def prefill_from(self, prefill: Any) -> None:
         """Which earlier version's answers may be copied, question by question."""

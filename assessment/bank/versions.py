@@ -38,6 +38,7 @@ def bank_to_data(bank: QuestionBank) -> dict:
         "description": bank.description,
         **({"scoring_rule": bank.scoring_rule} if bank.scoring_rule != "v1" else {}),
         **({"prefill_from": bank.prefill_from} if bank.prefill_from else {}),
+        **({"workstreams": bank.workstreams} if bank.workstreams else {}),
         "sections": [
             {
                 "slug": section.slug,
@@ -142,6 +143,7 @@ def copy_bank_as_draft(*, bank: QuestionBank, version: str) -> QuestionBank:
         status=QuestionBank.Status.DRAFT,
         scoring_rule=bank.scoring_rule,
         prefill_from=bank.prefill_from,
+        workstreams=bank.workstreams,
         question_count=sum(
             len(component["questions"])
             for section in data["sections"]

@@ -1,6 +1,7 @@
 """The data model, one module per area; every model is importable from here."""
 
 from assessment.levels import LEVEL_CHOICES
+from assessment.models.actions import ACTION_NOTE_MAX_LENGTH, Action, ActionChange, ActionComment
 from assessment.models.assessments import COMMENT_MAX_LENGTH, Answer, Assessment
 from assessment.models.bank import (
     Choice,
@@ -16,8 +17,12 @@ from assessment.models.reports import StoredReport
 from assessment.models.reviews import ConsultantNote, ReviewEvent
 
 __all__ = [
+    "ACTION_NOTE_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
     "LEVEL_CHOICES",
+    "Action",
+    "ActionChange",
+    "ActionComment",
     "Answer",
     "Assessment",
     "Choice",

@@ -106,6 +106,8 @@ class Answer(models.Model):
     revision = models.PositiveIntegerField(
         default=1, help_text="Raised on every change; used to detect concurrent edits."
     )
+    # Copied from the previous assessment and not yet confirmed or changed by anyone.
+    carried_over = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["assessment", "question__component__section__order", "question__order"]

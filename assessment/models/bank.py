@@ -38,6 +38,9 @@ class QuestionBank(models.Model):
     # question of that version each question takes its answer from (same levels, same
     # meaning): {"version": "1.0", "questions": {"new-slug": "old-slug"}}.
     prefill_from = models.JSONField(default=dict, blank=True)
+    # [{"slug", "title", "components": [slug, ...]}]: components that move together in a
+    # plan; a component in none is a workstream of its own section.
+    workstreams = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

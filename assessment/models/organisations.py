@@ -53,6 +53,9 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+    action_reminders = models.BooleanField(
+        default=True, help_text="Email a reminder a week before an action this member owns is due."
+    )
 
     class Meta:
         ordering = ["organisation", "joined_at"]

@@ -112,7 +112,7 @@ def report_context(assessment: Assessment) -> dict:
         "all_equal": bool(scored) and best == worst,
         "gate_titles": [component_titles[slug] for slug in result.overall.gate_components],
         "top_steps": context["roadmap"].top(3),
-        "roadmap_total": len(context["roadmap"].items),
+        "roadmap_total": len(context["roadmap"].workstreams),
         "to_find_out": [
             {"text": item.text, "component": component_titles.get(item.component, "")}
             for item in context["roadmap"].to_find_out

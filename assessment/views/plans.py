@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessment import selectors, services
-from assessment.domain.targets import TargetSubject, suggest_targets
+from assessment.domain.targets import suggest_targets
 from assessment.forms.plans import TargetsForm, target_field_name
 from assessment.models import ComponentTarget, Membership
 from assessment.structure import bank_structure
@@ -17,7 +17,8 @@ from assessment.views.access import GET_AND_POST, member_required, posted
 @member_required
 def targets(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
-    components = bank_structure(assessment.bank).components
+    structure = bank_structure(assessment.bank)
+    components = structure.components
     saved = dict(
         ComponentTarget.objects.filter(assessment=assessment).values_list("component_slug", "level")
     )
@@ -44,10 +45,7 @@ def targets(request, assessment_id: int):
                     "ambition", _("Choose how central machine learning is to suggest targets.")
                 )
             else:
-                suggested = suggest_targets(
-                    ambition,
-                    [TargetSubject(c.slug, c.foundation, c.roadmap_stage) for c in components],
-                )
+                suggested = suggest_targets(ambition, structure.target_subjects)
                 # Shown for review, not saved: the members decide.
                 data = request.POST.copy()
                 for slug, level in suggested.items():
