@@ -210,3 +210,28 @@ def test_the_results_page_shows_each_target_and_draws_it_on_the_radar(client, al
     page = client.get(reverse("assessment_results", args=[assessment_a.pk])).content.decode()
     assert "Target: Automated" in page
     assert 'class="radar-target"' in page
+
+
+@pytest.mark.django_db
+def test_the_ambition_asked_at_the_start_gives_the_suggested_targets(client, alice, bank):
+    client.force_login(alice)
+    response = client.post(
+        reverse("assessment_start"), {"title": "With an ambition", "ambition": EXPERIMENTING}
+    )
+
+    assessment = alice.membership.organisation.assessments.get(title="With an ambition")
+    assert response["Location"] == reverse("assessment_overview", args=[assessment.pk])
+    assert assessment.ambition == EXPERIMENTING
+    expected = suggest_targets(EXPERIMENTING, bank_structure(bank).target_subjects)
+    assert dict(assessment.targets.values_list("component_slug", "level")) == expected
+    assert assessment.targets_confirmed_at is None  # a suggestion, for the owner to confirm
+
+
+@pytest.mark.django_db
+def test_an_unknown_ambition_at_the_start_is_refused_and_nothing_starts(client, alice, bank):
+    client.force_login(alice)
+    response = client.post(reverse("assessment_start"), {"title": "Odd", "ambition": "galactic"})
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not alice.membership.organisation.assessments.filter(title="Odd").exists()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from assessment.domain.targets import AMBITIONS
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
 from assessment.selectors import SavedAnswer
 from assessment.services import AnswerSubmission
@@ -34,6 +35,17 @@ class NewAssessmentForm(forms.Form):
         help_text=_(
             "Answers to questions that are still in the questionnaire are copied; "
             "you can change any of them."
+        ),
+    )
+
+    ambition = forms.ChoiceField(
+        label=_("How central is machine learning to your organisation today?"),
+        choices=list(AMBITIONS.items()),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Used to suggest a target level for each component: not every component needs "
+            "Automated. You can change every target afterwards."
         ),
     )
 

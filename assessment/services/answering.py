@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment import selectors
+from assessment.domain.targets import suggest_targets
 from assessment.models import (
     Answer,
     Assessment,
@@ -19,7 +20,7 @@ from assessment.models import (
     Question,
     QuestionBank,
 )
-from assessment.services.plans import carry_targets
+from assessment.services.plans import carry_targets, set_targets
 from assessment.structure import bank_structure
 
 Status = Assessment.Status
@@ -56,8 +57,12 @@ def start_assessment(
     bank: QuestionBank,
     title: str,
     prefill_from: Assessment | None = None,
+    ambition: str = "",
 ) -> StartOutcome:
     """Start an assessment pinned to the bank; optionally copy answers from an earlier one.
+
+    The targets of the organisation's latest assessment with targets are carried over;
+    when there are none, an ``ambition`` gives the suggested targets to start from.
 
     An earlier answer is copied when the new bank has the question it maps to (see
     ``prefill_targets``) and an option at the same level (or the question still allows
@@ -80,6 +85,14 @@ def start_assessment(
     )
     if earlier_targets is not None:
         carry_targets(earlier=earlier_targets, into=assessment)
+    if ambition:
+        suggested = suggest_targets(ambition, bank_structure(bank).target_subjects)
+        set_targets(
+            assessment=assessment,
+            levels={} if earlier_targets is not None else suggested,
+            ambition=ambition,
+            user=user,
+        )
     if prefill_from is None:
         return outcome
     is_own_submission = Assessment.objects.filter(

@@ -62,6 +62,7 @@ def assessment_start(request):
         bank=bank,
         title=form.cleaned_data["title"],
         prefill_from=form.cleaned_data["prefill_from"],
+        ambition=form.cleaned_data["ambition"],
     )
     if form.cleaned_data["prefill_from"]:
         messages.success(
