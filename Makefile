@@ -12,7 +12,7 @@ NPM ?= npm
 export DEBUG ?= true
 
 .PHONY: run test install setup reset-demo lock axe lint format e2e screenshots clean \
-	bench-pages bench-saves loadtest
+	bench-pages bench-saves loadtest bench-peer
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -113,3 +113,7 @@ bench-saves: install
 
 loadtest: install
 	$(BIN)/python benchmarks/loadtest.py $(BENCH_ARGS)
+
+# Ours beside django-survey-and-report (its own venv: benchmarks/peer/.venv) and a static page.
+bench-peer: install
+	$(BIN)/python benchmarks/bench_peer.py $(BENCH_ARGS)

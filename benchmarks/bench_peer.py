@@ -26,7 +26,9 @@ serving the bytes of our section page (the ceiling). Then, in --rounds rounds:
 
 It prints a Markdown table for each, with the medians of the rounds, server CPU per request
 (the gunicorn processes' CPU time), the ratio to the static page, ours/peer, and the load
-average at start and end (the machine is shared: every run also prints who used the CPU).
+average at start and end. The machine is shared: every run prints who used the CPU, and
+the tables' "others' cores" is the CPU that other processes took meanwhile (median of the
+rounds); req/s taken beside others' work is low, CPU per request much less affected.
 """
 
 from __future__ import annotations
@@ -279,9 +281,12 @@ def report(results: list[dict]) -> bool:
         for key, page in pages.items():
             errors = sum(sum(run["errors"].values()) for run in page["runs"])
             ok = ok and not errors
+            cpu = median(page["runs"], lambda r: r["cpu_ms"])
             versus = ""
             if key in (("ours", "section"), ("ours", "grid")):  # the same size as 22 x 7
-                versus = f"{rps[key] / rps[('peer', '22x7')]:.1f}×"
+                peer = pages[("peer", "22x7")]
+                peer_cpu = median(peer["runs"], lambda r: r["cpu_ms"])
+                versus = f"{rps[key] / rps[('peer', '22x7')]:.1f}× (CPU {peer_cpu / cpu:.1f}×)"
             pages_table.append(
                 [
                     database,
@@ -291,10 +296,11 @@ def report(results: list[dict]) -> bool:
                     rps[key],
                     median(page["runs"], lambda r: r["p50_ms"]),
                     median(page["runs"], lambda r: r["p99_ms"]),
-                    f"{median(page['runs'], lambda r: r['cpu_ms']):.2f}",
+                    f"{cpu:.2f}",
                     f"{rps[key] / static:.1%}",
                     versus,
                     errors,
+                    median(page["runs"], lambda r: r["cpu"]["others_cores"]),
                     " / ".join(f"{run['requests_per_s']:g}" for run in page["runs"]),
                 ]
             )
@@ -319,6 +325,7 @@ def report(results: list[dict]) -> bool:
                     lost,
                     unacknowledged,
                     versus,
+                    median(row["runs"], lambda r: r["cpu"]["others_cores"]),
                     " / ".join(f"{run['saves_per_s']:g}" for run in row["runs"]),
                 ]
             )
@@ -343,6 +350,7 @@ def report(results: list[dict]) -> bool:
                 "of static",
                 "ours/peer 22×7",
                 "errors",
+                "others' cores",
                 "req/s by round",
             ],
             pages_table,
@@ -367,6 +375,7 @@ def report(results: list[dict]) -> bool:
                 "lost",
                 "rows without a 302",
                 "ours/peer",
+                "others' cores",
                 "saves/s by round",
             ],
             saves_table,
