@@ -101,8 +101,15 @@ TEMPLATE_GLOBALS = {
 }
 
 
-def _texts() -> dict[str, Markup]:
-    """The page's fixed words, translated once per render rather than once per question."""
+def carried_over_note(copied_from: str) -> str:
+    """What a question whose answer was copied from an earlier assessment says."""
+    if copied_from:
+        return _("Carried over from “%(title)s” — confirm or change") % {"title": copied_from}
+    return _("Carried over from the previous assessment — confirm or change")
+
+
+def _texts(copied_from: str) -> dict[str, Markup]:
+    """The page's words, translated once per render rather than once per question."""
     return {
         key: escape(text)
         for key, text in {
@@ -119,19 +126,25 @@ def _texts() -> dict[str, Markup]:
             ),
             "what_this_covers": _("What this covers"),
             "other": _("Other"),
+            "carried_over": carried_over_note(copied_from),
         }.items()
     }
 
 
-def _render(template_name: str, rows: list[QuestionRow], editable: bool) -> SafeString:
+def _render(
+    template_name: str, rows: list[QuestionRow], editable: bool, copied_from: str
+) -> SafeString:
     template = engines["jinja2"].get_template(template_name)
-    context = {"rows": rows, "editable": editable, "text": _texts()}
+    context = {"rows": rows, "editable": editable, "text": _texts(copied_from)}
     return mark_safe(template.render(context))  # noqa: S308 — autoescaped
 
 
-def questions_markup(rows: list[QuestionRow], *, editable: bool) -> SafeString:
-    return _render("assessment/questions.html", rows, editable)
+# ``copied_from``: the title of the assessment that carried-over answers came from.
+def questions_markup(
+    rows: list[QuestionRow], *, editable: bool, copied_from: str = ""
+) -> SafeString:
+    return _render("assessment/questions.html", rows, editable, copied_from)
 
 
-def grid_markup(rows: list[QuestionRow], *, editable: bool) -> SafeString:
-    return _render("assessment/grid_rows.html", rows, editable)
+def grid_markup(rows: list[QuestionRow], *, editable: bool, copied_from: str = "") -> SafeString:
+    return _render("assessment/grid_rows.html", rows, editable, copied_from)

@@ -40,6 +40,9 @@ ANSWERING_AS_MAX_AGE = timedelta(days=14)
 QUESTION_ROOM = COMMENT_MAX_LENGTH + 64
 VALUE_OVERHEAD = 8  # what an empty value still costs in the stored session
 
+# The section page's button that saves it, then confirms its carried-over answers.
+CONFIRM_CARRIED_OVER = "confirm-carried-over"
+
 # The top navigation and breadcrumb of a section page: "goto" value → URL name.
 LEAVE_TO = {
     "home": "home",
@@ -150,6 +153,28 @@ def save_page(assessment: Assessment, user, page, *, partial: bool):
     if not page.is_valid() and not partial:
         return None
     return services.save_answers(assessment=assessment, user=user, submissions=page.submissions)
+
+
+def confirm_section(request, assessment: Assessment, section) -> str:
+    """After its page is saved, confirm the section's answers still carried over (the
+    button that asks for it is one of the page's ways of saving); the page to show next."""
+    try:
+        confirmed = services.confirm_carried_over(
+            assessment=assessment, section_slug=section.slug, user=request.user
+        )
+    except services.NotEditable:
+        messages.error(request, _("This assessment can no longer be changed."))
+    else:
+        if confirmed:
+            message = ngettext(
+                "Saved, and %(count)d carried-over answer confirmed.",
+                "Saved, and %(count)d carried-over answers confirmed.",
+                confirmed,
+            ) % {"count": confirmed}
+        else:
+            message = _("Saved. No carried-over answers were left to confirm in this section.")
+        messages.success(request, message)
+    return reverse("assessment_section", args=[assessment.pk, section.slug])
 
 
 def next_page_after_save(request, assessment: Assessment, structure, current) -> str:

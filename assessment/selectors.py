@@ -87,12 +87,13 @@ class SavedAnswer:
     choice_id: int | None
     comment: str
     revision: int
+    carried_over: bool = False
 
 
 def answers_for_questionnaire(assessment: Assessment) -> dict[int, SavedAnswer]:
     """Every answer of the assessment, read as plain rows: the section page's hot path."""
     rows = Answer.objects.filter(assessment=assessment).values_list(
-        "question_id", "status", "choice_id", "comment", "revision"
+        "question_id", "status", "choice_id", "comment", "revision", "carried_over"
     )
     return {row[0]: SavedAnswer(*row) for row in rows}
 
@@ -104,6 +105,35 @@ def section_progress(structure: BankStructure, answers: dict[int, Answer]) -> di
         question = structure.questions_by_id[question_id]
         progress[question.component.section_id] += 1
     return progress
+
+
+def carried_over_by_section(
+    structure: BankStructure, answers: dict, skipped: frozenset[str] = frozenset()
+) -> dict[int, int]:
+    """Answers still carried over from an earlier assessment, per section id, for the
+    sections that have any and are not left out. ``answers`` (question id → answer) may
+    hold either kind of saved answer, ``Answer`` or ``SavedAnswer``."""
+    remaining = {}
+    for section in structure.sections:
+        if section.slug in skipped:
+            continue
+        count = sum(
+            1
+            for component in section.components_list
+            for question in component.questions_list
+            if question.pk in answers and answers[question.pk].carried_over
+        )
+        if count:
+            remaining[section.pk] = count
+    return remaining
+
+
+def copied_from_title(assessment: Assessment) -> str:
+    """The title of the assessment this one's answers were copied from ("" if deleted)."""
+    if assessment.copied_from_id is None:
+        return ""
+    titles = Assessment.objects.filter(pk=assessment.copied_from_id).values_list("title")
+    return next((title for (title,) in titles), "")
 
 
 def previous_submitted_assessment(assessment: Assessment) -> Assessment | None:

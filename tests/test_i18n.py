@@ -46,6 +46,9 @@ CHECKED = sorted(
                 "_change.html",
                 "_conflict.html",
                 "_nav_link.html",
+                "_carried_over_section.html",
+                "_carried_over_review.html",
+                "_answer_changes.html",
             )
         ),
         *(

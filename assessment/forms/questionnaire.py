@@ -91,6 +91,11 @@ class QuestionRow:
     conflict_by_viewer: bool = False  # the viewer's own change, from another tab or device
 
     @property
+    def carried_over(self) -> bool:
+        """The saved answer was copied from an earlier assessment and not yet confirmed."""
+        return bool(self.saved and self.saved.carried_over)
+
+    @property
     def names(self) -> FieldNames:
         return field_names(self.question.pk)
 

@@ -23,6 +23,7 @@ from assessment.services.answering import (
     NotEditable,
     SaveOutcome,
     StartOutcome,
+    confirm_carried_over,
     save_answers,
     set_section_applies,
     start_assessment,
@@ -31,6 +32,7 @@ from assessment.services.plans import carry_targets, confirm_targets, set_target
 from assessment.services.review import (
     CONSULTANT_TRANSITIONS,
     RESPONDENT_TRANSITIONS,
+    CarriedOverRemain,
     IncompleteAssessment,
     TransitionError,
     add_consultant_note,
@@ -41,6 +43,7 @@ from assessment.services.review import (
 __all__ = [
     "AnswerSubmission",
     "CONSULTANT_TRANSITIONS",
+    "CarriedOverRemain",
     "Conflict",
     "INVITATION_LIFETIME",
     "IncompleteAssessment",
@@ -54,6 +57,7 @@ __all__ = [
     "accept_invitation",
     "add_consultant_note",
     "carry_targets",
+    "confirm_carried_over",
     "confirm_targets",
     "confirm_sign_up",
     "delete_organisation",

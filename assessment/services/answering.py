@@ -129,6 +129,7 @@ def start_assessment(
                 status=answer.status,
                 comment=answer.comment,
                 answered_by=user,
+                carried_over=True,
             )
         )
     Answer.objects.bulk_create(copies)
@@ -174,6 +175,10 @@ def save_answers(
     A submission made while looking at an older revision than the saved one is a conflict
     unless it sends the same answer: then nothing is written and the conflicts are returned,
     so the respondent can see both values and choose.
+
+    An answer carried over from an earlier assessment stops being carried over when it is
+    changed; sent unchanged, it is not written at all and stays carried over (confirming
+    it is ``confirm_carried_over``).
     """
     # Locking the assessment row serialises saves of one assessment, so two colleagues
     # cannot both create the same answer, and the answered count stays exact.
@@ -229,7 +234,7 @@ def save_answers(
         # change for every row, so one plain UPDATE sets them (a CASE per row is slower).
         Answer.objects.bulk_update(to_update, ["status", "choice", "comment"])
         Answer.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
-            answered_by=user, updated_at=now, revision=F("revision") + 1
+            answered_by=user, updated_at=now, revision=F("revision") + 1, carried_over=False
         )
     outcome.saved = len(to_create) + len(to_update)
     if outcome.saved:
@@ -251,3 +256,33 @@ def set_section_applies(*, assessment: Assessment, section_slug: str, applies: b
     locked.section_applies = {**locked.section_applies, section_slug: applies}
     locked.last_edited_by = user
     locked.save(update_fields=["section_applies", "last_edited_by", "updated_at"])
+
+
+@transaction.atomic
+def confirm_carried_over(*, assessment: Assessment, section_slug: str, user) -> int:
+    """Confirm, as they are, the answers of one section still carried over from an earlier
+    assessment; returns how many were confirmed.
+
+    Each confirmed answer gets a new revision, so that a colleague's page still showing it
+    from before is told that it changed rather than overwriting it unseen.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_editable:
+        raise NotEditable(locked.status)
+    section = bank_structure(assessment.bank).section(section_slug)  # a bank is fixed
+    if section is None:
+        raise ValidationError(_("There is no such section in this questionnaire."))
+    question_ids = [
+        question.pk
+        for component in section.components_list
+        for question in component.questions_list
+    ]
+    confirmed = Answer.objects.filter(
+        assessment=locked, question_id__in=question_ids, carried_over=True
+    ).update(
+        carried_over=False, answered_by=user, updated_at=timezone.now(), revision=F("revision") + 1
+    )
+    if confirmed:
+        locked.last_edited_by = user
+        locked.save(update_fields=["last_edited_by", "updated_at"])
+    return confirmed

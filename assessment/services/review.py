@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment import tasks
+from assessment import selectors, tasks
 from assessment.models import (
     Answer,
     Assessment,
@@ -58,6 +58,15 @@ class IncompleteAssessment(Exception):
         super().__init__(f"{len(unanswered)} unanswered")
 
 
+class CarriedOverRemain(Exception):
+    """Answers copied from an earlier assessment were neither changed nor confirmed: the
+    submit needs ``carried_over_confirmed``. ``remaining``: section id → how many."""
+
+    def __init__(self, remaining: dict[int, int]):
+        self.remaining = remaining
+        super().__init__(f"{sum(remaining.values())} carried over")
+
+
 def _record_transition(assessment: Assessment, to_status: str, actor, message: str) -> None:
     ReviewEvent.objects.create(
         assessment=assessment,
@@ -77,8 +86,14 @@ def _record_transition(assessment: Assessment, to_status: str, actor, message: s
 
 
 @transaction.atomic
-def submit_assessment(*, assessment: Assessment, user) -> Assessment:
-    """Submit a complete assessment: it becomes read-only and its result is stored."""
+def submit_assessment(
+    *, assessment: Assessment, user, carried_over_confirmed: bool = False
+) -> Assessment:
+    """Submit a complete assessment: it becomes read-only and its result is stored.
+
+    While answers carried over from an earlier assessment remain unconfirmed, it is
+    submitted only when the respondent has confirmed that too (``carried_over_confirmed``).
+    """
     locked = Assessment.objects.select_for_update().select_related("bank").get(pk=assessment.pk)
     if (locked.status, Status.SUBMITTED) not in RESPONDENT_TRANSITIONS:
         raise TransitionError(
@@ -101,6 +116,10 @@ def submit_assessment(*, assessment: Assessment, user) -> Assessment:
     ]
     if unanswered:
         raise IncompleteAssessment(unanswered)
+    if not carried_over_confirmed:
+        remaining = selectors.carried_over_by_section(results.structure, answers, skipped)
+        if remaining:
+            raise CarriedOverRemain(remaining)
     result = results.result
     _record_transition(locked, Status.SUBMITTED, user, "")
     locked.submitted_at = timezone.now()

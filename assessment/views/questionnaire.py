@@ -21,6 +21,9 @@ from assessment.results import skipped_sections
 from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
 
+# The review page's "Submit anyway": submit with answers still carried over.
+CARRIED_OVER_CONFIRMED = "carried_over_confirmed"
+
 
 def render_dashboard(request, organisation, form, *, status: int = 200):
     return render(
@@ -86,6 +89,8 @@ def assessment_overview(request, assessment_id: int):
     structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
     progress = selectors.section_progress(structure, answers)
+    left_out = skipped_sections(assessment)
+    carried = selectors.carried_over_by_section(structure, answers, left_out)
     return render(
         request,
         "assessment/overview.html",
@@ -93,13 +98,20 @@ def assessment_overview(request, assessment_id: int):
             "assessment": assessment,
             "structure": structure,
             "sections": [
-                (section, progress[section.pk], len(questionnaire.section_questions(section)))
+                (
+                    section,
+                    progress[section.pk],
+                    len(questionnaire.section_questions(section)),
+                    carried.get(section.pk, 0),
+                )
                 for section in structure.sections
             ],
             "answered": len(answers),
             "total": len(structure.questions),
+            "carried_over": sum(carried.values()),
+            "copied_from": selectors.copied_from_title(assessment) if carried else "",
             "not_copied": request.session.pop("not_copied", None),
-            "left_out": skipped_sections(assessment),
+            "left_out": left_out,
         },
     )
 
@@ -149,6 +161,8 @@ def section(request, assessment_id: int, section_slug: str):
                     messages.success(
                         request, _("The answers you sent before logging in are saved.")
                     )
+                elif request.POST.get("goto") == questionnaire.CONFIRM_CARRIED_OVER:
+                    return redirect(questionnaire.confirm_section(request, assessment, current))
                 return redirect(
                     questionnaire.next_page_after_save(request, assessment, structure, current)
                 )
@@ -161,6 +175,8 @@ def section(request, assessment_id: int, section_slug: str):
     editable = assessment.is_editable
     previous, following = structure.neighbours(current)
     progress = selectors.section_progress(structure, answers)
+    carried_over = sum(row.carried_over for row in page.rows)
+    copied_from = selectors.copied_from_title(assessment) if carried_over else ""
     return render(
         request,
         "assessment/section.html",
@@ -185,20 +201,22 @@ def section(request, assessment_id: int, section_slug: str):
             "conflict_heading": conflict_heading,
             "no_longer_editable": no_longer_editable,
             "levels": LEVEL_CHOICES,
+            "carried_over": carried_over,
+            "copied_from": copied_from,
+            "confirm_carried_over": questionnaire.CONFIRM_CARRIED_OVER,
             "questions_html": (
                 markup.grid_markup if current.layout == "grid" else markup.questions_markup
-            )(page.rows, editable=editable),
+            )(page.rows, editable=editable, copied_from=copied_from),
         },
         status=status,
     )
 
 
-@require_safe
-@member_required
-def review(request, assessment_id: int):
-    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+def render_review(request, assessment, *, confirming: bool = False, status: int = 200):
+    """The review page; ``confirming`` after a submit refused for carried-over answers."""
     structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
+    carried = selectors.carried_over_by_section(structure, answers, skipped_sections(assessment))
     return render(
         request,
         "assessment/review.html",
@@ -208,8 +226,25 @@ def review(request, assessment_id: int):
             "unanswered": [q for q in structure.questions if q.pk not in answers],
             "answered": len(answers),
             "total": len(structure.questions),
+            "carried_over": [
+                (section, carried[section.pk])
+                for section in structure.sections
+                if section.pk in carried
+            ],
+            "carried_over_total": sum(carried.values()),
+            "copied_from": selectors.copied_from_title(assessment) if carried else "",
+            "confirming": confirming,
+            "confirm_field": CARRIED_OVER_CONFIRMED,
         },
+        status=status,
     )
+
+
+@require_safe
+@member_required
+def review(request, assessment_id: int):
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    return render_review(request, assessment)
 
 
 @require_POST
@@ -217,10 +252,17 @@ def review(request, assessment_id: int):
 def submit(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
     try:
-        services.submit_assessment(assessment=assessment, user=request.user)
+        services.submit_assessment(
+            assessment=assessment,
+            user=request.user,
+            carried_over_confirmed=request.POST.get(CARRIED_OVER_CONFIRMED) == "yes",
+        )
     except services.IncompleteAssessment as error:
         messages.error(request, refusals.incomplete(error))
         return redirect("assessment_review", assessment_id=assessment.pk)
+    except services.CarriedOverRemain:
+        # Not an error: asked once more, on the review page, with the sections to check.
+        return render_review(request, assessment, confirming=True)
     except services.TransitionError as error:
         messages.error(request, refusals.transition_refused(error))
         return redirect("assessment_overview", assessment_id=assessment.pk)
