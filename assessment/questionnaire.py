@@ -48,6 +48,7 @@ LEAVE_TO = {
     "home": "home",
     "dashboard": "dashboard",
     "members": "members",
+    "actions": "action_plan",
     "account": "password_change",
     "admin": "admin:index",
 }

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import timezone
+
 from assessment import charts, selectors
 from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
@@ -249,6 +251,34 @@ class Results:
             )
         return sections
 
+    @cached_property
+    def actions_moved(self) -> list[tuple]:
+        """The actions done since the previous assessment was submitted, each with its
+        components' level then and now: (action, [(title, before, now)])."""
+        comparison = self.comparison
+        if comparison is None:
+            return []
+        end = self.assessment.submitted_at or timezone.now()
+        done = selectors.actions_done_between(
+            self.assessment.organisation, comparison.assessment.submitted_at, end
+        )
+        components = {c.slug: c for c in _components(self.result)}
+        return [
+            (
+                action,
+                [
+                    (
+                        components[slug].title,
+                        LEVEL_LABELS.get(comparison.component_level(slug)),
+                        components[slug].label,
+                    )
+                    for slug in action.components
+                    if slug in components
+                ],
+            )
+            for action in done
+        ]
+
     @property
     def left_out(self) -> list[str]:
         """The titles of the optional sections that do not apply."""
@@ -300,6 +330,7 @@ class Results:
             "targets": self.targets,
             "targets_suggested": self.targets_suggested,
             "left_out": self.left_out,
+            "actions_moved": self.actions_moved,
             "projection": self.projection if self.targets else None,
         }
 

@@ -24,6 +24,11 @@ CONSULTANT_PERMISSIONS = (
     "view_componentguidance",
     "view_question",
     "view_choice",
+    "view_componenttarget",
+    "view_action",
+    "view_actionchange",
+    "view_actioncomment",
+    "add_actioncomment",
 )
 
 

@@ -1,12 +1,14 @@
 """Reads: access-scoped lookups and the bank structure, each in a constant number of queries."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from assessment.models import (
+    Action,
     Answer,
     Assessment,
     Component,
@@ -210,3 +212,78 @@ def review_rows(structure: BankStructure, answers: dict[int, Answer]) -> list[Re
         for component in section.components_list
         for question in component.questions_list
     ]
+
+
+DUE_SOON = timedelta(days=14)
+
+
+def get_action_for_user(user, action_id: int) -> Action:
+    """The action if the user's organisation owns it; anything else is a 404."""
+    membership = get_membership(user)
+    if membership is None:
+        raise Http404("No such action.")
+    action = (
+        Action.objects.select_related("owner", "planned_in", "organisation")
+        .filter(pk=action_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def organisation_actions(organisation: Organisation):
+    """Every action, open ones first, each group by due date (undated last)."""
+    return sorted(
+        Action.objects.filter(organisation=organisation).select_related("owner", "planned_in"),
+        key=lambda a: (not a.is_open, a.due_date is None, a.due_date or date.max, a.pk),
+    )
+
+
+def organisation_members(organisation: Organisation):
+    return (
+        get_user_model()
+        .objects.filter(membership__organisation=organisation)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+@dataclass(frozen=True)
+class DueActions:
+    overdue: list[Action]
+    due_soon: list[Action]
+
+
+def due_actions(organisation: Organisation, *, today: date) -> DueActions:
+    """Open actions past their due date, and those due in the next two weeks."""
+    due = list(
+        Action.objects.filter(
+            organisation=organisation,
+            status__in=Action.OPEN,
+            due_date__lte=today + DUE_SOON,
+        )
+        .select_related("owner")
+        .order_by("due_date", "pk")
+    )
+    return DueActions(
+        overdue=[a for a in due if a.due_date < today],
+        due_soon=[a for a in due if a.due_date >= today],
+    )
+
+
+def open_actions(organisation: Organisation) -> list[Action]:
+    return list(
+        Action.objects.filter(organisation=organisation, status__in=Action.OPEN)
+        .select_related("owner")
+        .order_by("due_date", "pk")
+    )
+
+
+def actions_done_between(organisation: Organisation, start, end) -> list[Action]:
+    """Actions marked done after ``start`` (None: ever) and up to ``end``."""
+    queryset = Action.objects.filter(
+        organisation=organisation, status=Action.Status.DONE, done_at__lte=end
+    )
+    if start is not None:
+        queryset = queryset.filter(done_at__gt=start)
+    return list(queryset.select_related("owner").order_by("done_at", "pk"))

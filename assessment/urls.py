@@ -3,7 +3,16 @@ from django.urls import path
 
 from assessment import forms
 from assessment.throttle import throttle_posts
-from assessment.views import accounts, optional, plans, questionnaire, results, site, team
+from assessment.views import (
+    accounts,
+    actions,
+    optional,
+    plans,
+    questionnaire,
+    results,
+    site,
+    team,
+)
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -56,6 +65,14 @@ urlpatterns = [
     path("team/export.json", team.organisation_export, name="organisation_export"),
     path("team/delete/", team.organisation_delete, name="organisation_delete"),
     path("healthz", site.healthz, name="healthz"),
+    path("actions/", actions.action_plan, name="action_plan"),
+    path("actions/<int:action_id>/", actions.action_edit, name="action_edit"),
+    path("actions/<int:action_id>/status/", actions.action_status, name="action_status"),
+    path(
+        "actions/export.<str:extension>",
+        actions.action_export,
+        name="action_export",
+    ),
     path("assessments/", questionnaire.dashboard, name="dashboard"),
     path("assessments/new/", questionnaire.assessment_start, name="assessment_start"),
     path(

@@ -48,6 +48,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 if not (DEBUG or TESTING) and "ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+# Links in emails sent by the worker, which has no request to take the address from:
+# by default https:// and the first of ALLOWED_HOSTS (http://127.0.0.1:8000 in development).
+SITE_URL = (
+    env_secret("SITE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG or TESTING else f"https://{ALLOWED_HOSTS[0]}")
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,6 +6,7 @@ Organisation B (Birch Robotics): carol (owner).
 
 import pytest
 from django.core.cache import cache
+from django_tasks import default_task_backend
 
 from assessment.models import Membership
 from tests import factories
@@ -35,6 +36,13 @@ def file_storage(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "files"},
         },
     }
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """A task backend that keeps what is enqueued, as a database queue with no worker does."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend.results
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from assessment import services
 from assessment.bank import load_bank, read_bank_file
 from assessment.models import (
+    Action,
     Answer,
     Assessment,
     Membership,
@@ -81,3 +82,9 @@ def submitted(organisation, bank, user, title="MLOps maturity 2026"):
     assessment = make_assessment(organisation=organisation, bank=bank, created_by=user, title=title)
     answer_all(assessment, answered_by=user)
     return services.submit_assessment(assessment=assessment, user=user)
+
+
+def make_action(*, organisation: Organisation, **fields) -> Action:
+    return Action.objects.create(
+        organisation=organisation, title=fields.pop("title", "Version the training data"), **fields
+    )

@@ -137,6 +137,11 @@ EXPECTED: dict[str, Row] = {
     "assessment_results": ASSESSMENT_A_RESULT,
     "assessment_results_json": ASSESSMENT_A_RESULT,
     "assessment_report": ASSESSMENT_A_RESULT,
+    # The action plan belongs to the organisation; an action of A is a page of A.
+    "action_plan": ORGANISATION_PAGE,
+    "action_edit": ASSESSMENT_A_PAGE,
+    "action_status": POST_ONLY,
+    "action_export": ORGANISATION_PAGE,
 }
 
 # Pages that show organisation A's name to anyone, by design (the invitation names the
@@ -171,6 +176,7 @@ class World:
     assessment_a: Assessment
     assessment_b: Assessment
     section_slugs: list[str]
+    action_a: object
     invitation_token: str
     reset_uidb64: str
     pending_uidb64: str  # a sign-up waiting for its email address to be confirmed
@@ -231,6 +237,7 @@ def world(bank, org_a, org_b, alice, bob, carol, monkeypatch) -> World:
         section_slugs=list(
             Section.objects.filter(bank=bank).order_by("order").values_list("slug", flat=True)
         ),
+        action_a=factories.make_action(organisation=org_a, title=A_TITLE, owner=bob),
         invitation_token=token,
         reset_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
         pending_uidb64=urlsafe_base64_encode(force_bytes(pending.pk)),
@@ -318,6 +325,8 @@ def token_for(world: World, url_name: str) -> str | None:
 ARGUMENTS = {
     "assessment_id": lambda w, name: w.assessment_a.pk,
     "section_slug": lambda w, name: w.section_slugs,
+    "action_id": lambda w, name: w.action_a.pk,
+    "extension": lambda w, name: ["csv", "xlsx"] if name == "action_export" else None,
     "token": lambda w, name: token_for(w, name),
     "uidb64": lambda w, name: {
         "password_reset_confirm": w.reset_uidb64,

@@ -113,6 +113,11 @@ def test_the_consultants_group_has_exactly_the_review_permissions(consultant):
         "view_componentguidance",
         "view_question",
         "view_choice",
+        "view_componenttarget",
+        "view_action",
+        "view_actionchange",
+        "view_actioncomment",
+        "add_actioncomment",
     }
     assert not consultant.is_superuser
 

@@ -38,6 +38,12 @@ def test_demo_setup_creates_accounts_and_two_submitted_assessments_to_compare_on
     client.force_login(User.objects.get(username="respondent@demo.example"))
     page = client.get(reverse("assessment_results", args=[later.pk])).content.decode()
     assert f"Compared with <strong>{earlier.title}</strong>" in page
+    # The action plan: one done since the earlier assessment, one due soon, one overdue.
+    actions = earlier.organisation.actions.order_by("pk")
+    assert [a.status for a in actions] == ["done", "in_progress", "not_started"]
+    assert f"Actions done since {earlier.title}" in page
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Overdue" in dashboard and actions[1].title in dashboard
 
 
 @pytest.mark.django_db

@@ -7,18 +7,10 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from assessment import emails
 
 CONTEXT = {"login_url": "http://testserver/login/", "reset_url": "http://testserver/reset/"}
-
-
-@pytest.fixture
-def queued_tasks(settings):
-    """A task backend that keeps what is enqueued, as a database queue with no worker does."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend.results
 
 
 def test_sending_queues_a_task_and_sends_nothing_in_the_request(queued_tasks):

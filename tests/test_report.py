@@ -23,7 +23,6 @@ from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 from pypdf import PdfReader
 
 from assessment import services, tasks
@@ -735,13 +734,6 @@ def test_a_report_that_takes_too_long_gets_a_friendly_retry_page_and_is_tried_ag
     settings.REPORT_RETRY_SECONDS = 0
     client.get(url)
     assert len(calls) == 2
-
-
-@pytest.fixture
-def queued_tasks(settings):
-    """A task backend that keeps what is enqueued, as a database queue with no worker does."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend.results
 
 
 def test_with_a_worker_a_download_waits_on_a_page_that_refreshes_itself_until_it_is_ready(

@@ -14,6 +14,7 @@ from assessment.forms.accounts import (
     deliverable_email,
     name_field,
 )
+from assessment.forms.actions import ActionForm, ActionStatusForm, RemindersForm, initial_for
 from assessment.forms.home import (
     AudienceCheckForm,
 )
@@ -32,6 +33,8 @@ from assessment.forms.questionnaire import (
 
 __all__ = [
     "AcceptInvitationForm",
+    "ActionForm",
+    "ActionStatusForm",
     "AudienceCheckForm",
     "ConfirmSignupForm",
     "DONT_KNOW",
@@ -44,6 +47,7 @@ __all__ = [
     "PasswordFieldsMixin",
     "PasswordResetForm",
     "QuestionRow",
+    "RemindersForm",
     "SectionAnswers",
     "SignupForm",
     "SummaryEntry",
@@ -51,6 +55,7 @@ __all__ = [
     "choose_one",
     "clean_comment",
     "deliverable_email",
+    "initial_for",
     "name_field",
     "parse_revision",
     "value_of",

@@ -17,6 +17,15 @@ from assessment.services.accounts import (
     sign_up,
     signup_tokens,
 )
+from assessment.services.actions import (
+    ActionConflict,
+    ActionFields,
+    comment_on_action,
+    create_action,
+    set_action_reminders,
+    set_action_status,
+    update_action,
+)
 from assessment.services.answering import (
     AnswerSubmission,
     Conflict,
@@ -41,6 +50,13 @@ from assessment.services.review import (
 )
 
 __all__ = [
+    "ActionConflict",
+    "ActionFields",
+    "comment_on_action",
+    "create_action",
+    "set_action_reminders",
+    "set_action_status",
+    "update_action",
     "AnswerSubmission",
     "CONSULTANT_TRANSITIONS",
     "CarriedOverRemain",

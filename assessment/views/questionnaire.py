@@ -4,6 +4,7 @@ pages, the review page and submitting."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -16,7 +17,7 @@ from assessment import (
     selectors,
     services,
 )
-from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES
+from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Action
 from assessment.results import skipped_sections
 from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
@@ -32,6 +33,7 @@ def render_dashboard(request, organisation, form, *, status: int = 200):
         {
             "organisation": organisation,
             "assessments": selectors.dashboard_assessments(organisation),
+            "due": selectors.due_actions(organisation, today=timezone.localdate()),
             "form": form,
             "bank": selectors.current_bank(),
         },
@@ -108,6 +110,10 @@ def assessment_overview(request, assessment_id: int):
             ],
             "answered": len(answers),
             "total": len(structure.questions),
+            "open_actions": selectors.open_actions(assessment.organisation)
+            if assessment.is_editable
+            else [],
+            "statuses": Action.Status.choices,
             "carried_over": sum(carried.values()),
             "copied_from": selectors.copied_from_title(assessment) if carried else "",
             "not_copied": request.session.pop("not_copied", None),
@@ -193,6 +199,10 @@ def section(request, assessment_id: int, section_slug: str):
             ],
             "answered": len(answers),
             "total": len(structure.questions),
+            "open_actions": selectors.open_actions(assessment.organisation)
+            if assessment.is_editable
+            else [],
+            "statuses": Action.Status.choices,
             "editable": editable,
             "save_form_id": "answers" if editable else "",
             "answering_as": editable and questionnaire.answering_as_token(request.user, assessment),
@@ -226,6 +236,10 @@ def render_review(request, assessment, *, confirming: bool = False, status: int 
             "unanswered": [q for q in structure.questions if q.pk not in answers],
             "answered": len(answers),
             "total": len(structure.questions),
+            "open_actions": selectors.open_actions(assessment.organisation)
+            if assessment.is_editable
+            else [],
+            "statuses": Action.Status.choices,
             "carried_over": [
                 (section, carried[section.pk])
                 for section in structure.sections

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessment import (
+    changes,
     results,
     selectors,
     tasks,
@@ -22,9 +23,9 @@ REPORT_REFRESH_SECONDS = 3
 @login_required
 def results_page(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
-    return render(
-        request, "assessment/results.html", results.results_context(assessment, viewer=request.user)
-    )
+    context = results.results_context(assessment, viewer=request.user)
+    context["answer_changes"] = changes.answer_changes(assessment, answers=context["answers"])
+    return render(request, "assessment/results.html", context)
 
 
 @require_safe

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import selectors, services
-from assessment.models import Answer, Assessment, Membership, Organisation
+from assessment.domain.targets import IN_PRODUCTION
+from assessment.models import Action, Answer, Assessment, Membership, Organisation
+from assessment.results import results_for
 from assessment.roles import consultants_group
 from assessment.structure import bank_structure
 
@@ -102,7 +104,11 @@ class Command(BaseCommand):
             if title in existing:
                 continue
             assessment = services.start_assessment(
-                organisation=organisation, user=respondent, bank=bank, title=title
+                organisation=organisation,
+                user=respondent,
+                bank=bank,
+                title=title,
+                ambition=IN_PRODUCTION,
             ).assessment
             for section in structure.sections:
                 if section.optional:
@@ -135,6 +141,42 @@ class Command(BaseCommand):
                 Assessment.objects.filter(pk=assessment.pk).update(
                     created_at=when, submitted_at=when
                 )
+                assessment.refresh_from_db()
+                self.ensure_demo_actions(organisation, assessment, respondent)
+
+    def ensure_demo_actions(self, organisation, planned_in, respondent) -> None:
+        """Three actions from the first workstreams of the older plan: one done since, one
+        due soon, one overdue, so the dashboard, the action plan and the comparison show
+        them."""
+        if organisation.actions.exists():
+            return
+        colleague = organisation.memberships.exclude(user=respondent).first().user
+        today = timezone.localdate()
+        plans = [
+            (Action.Status.DONE, respondent, today - timedelta(days=200)),
+            (Action.Status.IN_PROGRESS, colleague, today + timedelta(days=5)),
+            (Action.Status.NOT_STARTED, respondent, today - timedelta(days=10)),
+        ]
+        workstreams = results_for(planned_in).roadmap.workstreams
+        for (status, owner, due), workstream in zip(plans, workstreams, strict=False):
+            action = services.create_action(
+                organisation=organisation,
+                user=respondent,
+                planned_in=planned_in,
+                fields=services.ActionFields(
+                    title=workstream.title,
+                    components=tuple(item.component for item in workstream.items),
+                    from_level=min(item.current_level for item in workstream.items),
+                    to_level=max(item.target_level for item in workstream.items),
+                    owner_id=owner.pk,
+                    due_date=due,
+                    status=status,
+                    note=workstream.items[0].next_step,
+                ),
+            )
+            if status == Action.Status.DONE:
+                done_at = timezone.now() - timedelta(days=200)
+                Action.objects.filter(pk=action.pk).update(done_at=done_at)
 
     def ensure_user(self, email: str, first_name: str, kind: dict):
         User = get_user_model()
