@@ -125,6 +125,9 @@ def _texts(copied_from: str) -> dict[str, Markup]:
                 "(counts as Not in place, and goes on your list of things to find out)"
             ),
             "what_this_covers": _("What this covers"),
+            # The help explains terms and edge cases; behind a disclosure, respondents who
+            # need it open it and the others read the options only (issue 14: time).
+            "what_this_means": _("What this means, and when it applies"),
             "other": _("Other"),
             "carried_over": carried_over_note(copied_from),
         }.items()

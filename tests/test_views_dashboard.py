@@ -186,7 +186,7 @@ def test_the_pages_state_only_the_banks_own_time_estimate(client, org_a, alice):
         page = html.unescape(client.get(url).content.decode())
         assert set(ESTIMATE.findall(" ".join(page.split()))) <= stated, url
     home = " ".join(html.unescape(client.get(reverse("home")).content.decode()).split())
-    assert "about 140 minutes" in home
+    assert "about 95 minutes" in home
     assert (
         "One section is asked only where it applies (Generative AI and LLMOps (optional))" in home
     )
