@@ -477,9 +477,7 @@ def test_the_changes_partial_shows_before_and_after_and_the_flags(alice_client, 
     assert render_to_string("assessment/_answer_changes.html", {"changes": []}).strip() == ""
 
 
-def test_the_results_page_shows_per_question_what_changed_since_last_time(
-    alice_client, this_year
-):
+def test_the_results_page_shows_per_question_what_changed_since_last_time(alice_client, this_year):
     send_section(alice_client, this_year, DATA, levels={"data-lineage": 3})
 
     page = alice_client.get(reverse("assessment_results", args=[this_year.pk])).content.decode()
