@@ -6,6 +6,7 @@ from assessment.throttle import throttle_posts
 from assessment.views import (
     accounts,
     actions,
+    downloads,
     optional,
     plans,
     questionnaire,
@@ -103,5 +104,15 @@ urlpatterns = [
     ),
     path(
         "assessments/<int:assessment_id>/report.pdf", results.report_pdf, name="assessment_report"
+    ),
+    path(
+        "assessments/<int:assessment_id>/report.docx",
+        downloads.report_word,
+        name="assessment_report_docx",
+    ),
+    path(
+        "assessments/<int:assessment_id>/results.xlsx",
+        downloads.results_xlsx,
+        name="assessment_results_xlsx",
     ),
 ]

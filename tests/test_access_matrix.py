@@ -137,6 +137,8 @@ EXPECTED: dict[str, Row] = {
     "assessment_results": ASSESSMENT_A_RESULT,
     "assessment_results_json": ASSESSMENT_A_RESULT,
     "assessment_report": ASSESSMENT_A_RESULT,
+    "assessment_report_docx": ASSESSMENT_A_RESULT,
+    "assessment_results_xlsx": ASSESSMENT_A_RESULT,
     # The action plan belongs to the organisation; an action of A is a page of A.
     "action_plan": ORGANISATION_PAGE,
     "action_edit": ASSESSMENT_A_PAGE,
