@@ -41,8 +41,8 @@ def row(action: Action, titles: dict[str, str]) -> list:
     return [
         action.title,
         ", ".join(titles.get(slug, slug) for slug in action.components),
-        LEVEL_LABELS.get(action.from_level, ""),
-        LEVEL_LABELS.get(action.to_level, ""),
+        str(LEVEL_LABELS.get(action.from_level, "")),
+        str(LEVEL_LABELS.get(action.to_level, "")),
         (owner.get_full_name() or owner.email) if owner else "",
         action.due_date,
         str(action.get_status_display()),
@@ -71,7 +71,7 @@ def xlsx_response(actions: list[Action], titles: dict[str, str], organisation_na
     sheet.title = _("Action plan")
     sheet.append(header())
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Calibri", bold=True)
     for action in actions:
         sheet.append([_xlsx_value(value) for value in row(action, titles)])
     for index, width in enumerate(COLUMN_WIDTHS, start=1):

@@ -106,6 +106,11 @@ urlpatterns = [
         "assessments/<int:assessment_id>/report.pdf", results.report_pdf, name="assessment_report"
     ),
     path(
+        "assessments/<int:assessment_id>/board-report.pdf",
+        results.board_report_pdf,
+        name="assessment_board_report",
+    ),
+    path(
         "assessments/<int:assessment_id>/report.docx",
         downloads.report_word,
         name="assessment_report_docx",

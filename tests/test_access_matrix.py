@@ -137,6 +137,7 @@ EXPECTED: dict[str, Row] = {
     "assessment_results": ASSESSMENT_A_RESULT,
     "assessment_results_json": ASSESSMENT_A_RESULT,
     "assessment_report": ASSESSMENT_A_RESULT,
+    "assessment_board_report": ASSESSMENT_A_RESULT,
     "assessment_report_docx": ASSESSMENT_A_RESULT,
     "assessment_results_xlsx": ASSESSMENT_A_RESULT,
     # The action plan belongs to the organisation; an action of A is a page of A.
@@ -197,6 +198,7 @@ def world(bank, org_a, org_b, alice, bob, carol, monkeypatch) -> World:
     cache.clear()  # the per-address form throttles count in the cache
     # Access is decided before the PDF is drawn: skip WeasyPrint's seconds per report.
     monkeypatch.setattr("assessment.reports.stored.render_pdf", lambda html: b"%PDF-1.7 stub")
+    monkeypatch.setattr("assessment.views.results.render_pdf", lambda html: b"%PDF-1.7 stub")
     assessment_a = factories.make_assessment(
         organisation=org_a, bank=bank, created_by=alice, title=A_TITLE
     )

@@ -326,7 +326,13 @@ def test_the_action_plan_exports_as_an_xlsx_workbook_with_formulas_neutralised(
     client, alice, bob, org_a
 ):
     factories.make_action(
-        organisation=org_a, title="@SUM(A1)", owner=bob, due_date=date(2027, 3, 1), note="a\x0bb"
+        organisation=org_a,
+        title="@SUM(A1)",
+        owner=bob,
+        due_date=date(2027, 3, 1),
+        note="a\x0bb",
+        from_level=1,
+        to_level=3,
     )
     client.force_login(alice)
 
@@ -339,6 +345,10 @@ def test_the_action_plan_exports_as_an_xlsx_workbook_with_formulas_neutralised(
     assert row[header.index("Owner")] == "Bob"
     assert row[header.index("Due date")].date() == date(2027, 3, 1)
     assert row[header.index("Note")] == "ab"
+    assert (row[header.index("From level")], row[header.index("To level")]) == (
+        "Manual",
+        "Reproducible",
+    )
     assert client.get("/actions/export.pdf").status_code == 404
 
 

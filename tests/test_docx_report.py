@@ -198,8 +198,10 @@ def test_the_charts_are_pictures_described_by_their_data(reviewed):
     document = opened(reviewed)
     descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
 
-    assert len(descriptions) == 2  # the radar and the one heatmap the sample bank needs
+    # The radar, then the heatmap in the board report's two columns of sections.
+    assert len(descriptions) == 3
     assert descriptions[0].startswith("Level by section, 0 to 4: ")
+    assert all(text.startswith("Level by component:") for text in descriptions[1:])
     assert all(shape.width > 0 for shape in document.inline_shapes)
 
 

@@ -4,7 +4,6 @@ WeasyPrint takes about a second per report, so this file renders five PDFs in al
 checks as much as it can on each.
 """
 
-import copy
 import io
 import re
 import signal
@@ -12,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,8 +28,6 @@ from assessment.bank import load_bank, read_bank_file
 from assessment.models import Answer, Assessment, ConsultantNote, Organisation, StoredReport
 from assessment.reports.context import (
     AUTHOR,
-    HEATMAP_FIRST_PAGE_HEIGHT_PX,
-    HEATMAP_PAGE_HEIGHT_PX,
     MAX_COMMENT_CHARS,
     MAX_SUMMARY_CHARS,
     report_context,
@@ -41,6 +37,7 @@ from assessment.reports.context import (
 from assessment.reports.fetcher import STATIC_BASE, FetchRefused, fetch_resource, url_fetcher
 from assessment.reports.rendering import PDF_VARIANT, ReportTimeout, deadline, layout, render_pdf
 from assessment.reports.stored import claim_report, content_key
+from assessment.results import results_for
 from tests import factories
 from tests.held_back import HELD_BACK, held_back_assessment
 
@@ -202,12 +199,14 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
         assert f"Page {number} of {len(pages)}" in page
     assert not any("Provisional" in page for page in pages)
 
-    # The contents give the page each part starts on (target-counter).
-    contents = pages[1]
-    assert "Contents" in contents
+    # The contents (on the annex's first page) give the page each part starts on.
+    at = next(index for index, page in enumerate(pages) if "Contents" in page)
+    contents = pages[at]
     for title in ("Executive summary", "Improvement plan", "Appendix: every answer"):
         number = int(re.search(re.escape(title) + r"[ .]*(\d+)", contents).group(1))
-        first = next(index for index, page in enumerate(pages[2:], start=3) if title in page)
+        first = next(
+            index for index, page in enumerate(pages, start=1) if title in page and index != at + 1
+        )
         assert first == number, f"{title} starts on page {first}, the contents say {number}"
 
     # Metadata, language and tags.
@@ -225,73 +224,21 @@ def test_the_report_holds_every_part_of_a_reviewed_assessment(reviewed):
     assert not any("Emoji" in font for font in fonts), fonts
 
 
-def test_the_heatmap_of_the_full_bank_is_shared_out_in_charts_that_fit_a_page(org_a, alice):
-    full_bank = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v1.yaml")).bank
-    assessment = factories.make_assessment(organisation=org_a, bank=full_bank, created_by=alice)
+def test_the_heatmap_of_the_whole_v2_bank_fits_one_page_in_two_balanced_columns(org_a, alice):
+    v2 = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v2.yaml")).bank
+    assessment = factories.make_assessment(organisation=org_a, bank=v2, created_by=alice)
 
     context = report_context(assessment)
-    charts_ = [
-        ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
-        for heatmap in context["heatmaps"]
-    ]
+    left, right = context["board_heat"]
 
-    assert len(charts_) == 2
-    heights = [float(chart.get("height")) for chart in charts_]
-    assert heights[0] <= HEATMAP_FIRST_PAGE_HEIGHT_PX
-    assert heights[1] <= HEATMAP_PAGE_HEIGHT_PX
-    groups = [
-        "".join(text.itertext())
-        for chart in charts_
-        for text in chart.iter("{http://www.w3.org/2000/svg}text")
-        if text.get("class") == "heatmap-group"
+    heights = [sum(len(rows) + 1 for _, rows in column) for column in (left, right)]
+    assert abs(heights[0] - heights[1]) <= max(len(rows) for _, rows in left + right) + 1
+    assert [title for title, _ in left + right] == [
+        f"{part['number']}. {part['result'].title}" for part in context["parts"]
     ]
-    assert groups == [f"{part['number']}. {part['result'].title}" for part in context["parts"]]
-    assert context["heatmaps"][0]["caption"].startswith("Level of every component, sections 1–")
-
-
-def test_a_section_taller_than_a_page_goes_on_in_the_next_heatmap(org_a, alice):
-    data = read_bank_file(factories.FIXTURES / "sample_bank.yaml")
-    data["version"] = "tall-1"
-    section = data["sections"][0]
-    model = section["components"][0]
-    section["components"] = []
-    for number in range(40):
-        component = copy.deepcopy(model)
-        component["slug"] = f"component-{number}"
-        component["title"] = f"Component {number}"
-        for question in component["questions"]:
-            question["slug"] = f"{question['slug']}-{number}"
-        section["components"].append(component)
-    bank = load_bank(data=data).bank
-    assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
-
-    heatmaps = report_context(assessment)["heatmaps"]
-    charts_ = [
-        ET.fromstring(heatmap["svg"])  # noqa: S314 - our own markup, not untrusted input
-        for heatmap in heatmaps
-    ]
-
-    heights = [float(chart.get("height")) for chart in charts_]
-    assert heights[0] <= HEATMAP_FIRST_PAGE_HEIGHT_PX
-    assert all(height <= HEATMAP_PAGE_HEIGHT_PX for height in heights)
-    groups = [
-        "".join(text.itertext())
-        for chart in charts_
-        for text in chart.iter("{http://www.w3.org/2000/svg}text")
-        if text.get("class") == "heatmap-group"
-    ]
-    assert groups[:2] == [
-        "1. Data management and pipeline",
-        "1. Data management and pipeline (continued)",
-    ]
-    labels = [
-        "".join(text.itertext())
-        for chart in charts_
-        for text in chart.iter("{http://www.w3.org/2000/svg}text")
-        if text.get("class") == "heatmap-label"
-    ]
-    assert labels[:40] == [f"Component {number}" for number in range(40)]
-    assert heatmaps[1]["caption"].startswith("Level of every component, section")
+    pages = pages_text(render_pdf(report_html(assessment, board_only=True)))
+    (page,) = [page for page in pages if "Level of every component" in page]
+    assert all(row.title in page for _, rows in left + right for row in rows)
 
 
 def test_a_draft_is_marked_provisional_on_every_page(assessment_a):
@@ -857,3 +804,53 @@ def test_the_report_says_why_a_level_was_held_back(org_a, alice):
     text = " ".join(pages_text(stored_pdf(held_back_assessment(org_a, alice))))
     assert flat(HELD_BACK) in text
     assert "Why this level:" in text
+
+
+# --- The board report --------------------------------------------------------------
+
+
+def test_the_board_report_alone_is_at_most_six_pages_with_the_verdict_and_decisions(
+    client, alice, reviewed
+):
+    client.force_login(alice)
+    response = client.get(reverse("assessment_board_report", args=[reviewed.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "mlops-board-report-acme-analytics" in response["Content-Disposition"]
+    pages = pages_text(response.content)
+    assert len(pages) <= 6
+    text = " ".join(pages)
+    assert "CONFIDENTIAL" in text.upper()
+    for heading in (
+        "Executive summary",
+        "The consultant's verdict",
+        "A solid base; monitoring needs investment this year.",
+        "What changed since last time",
+        "Three priorities",
+        "Decisions for the board",
+        "Maturity at a glance",
+        "The next 90 days",
+        "Method and confidence",
+    ):
+        assert heading in text, heading
+    assert "Appendix: every answer" not in text and "Annex" not in text
+
+
+def test_the_full_report_puts_the_board_report_first_then_the_annex(reviewed):
+    pages = pages_text(stored_pdf(reviewed))
+
+    method = next(i for i, p in enumerate(pages) if "Method and confidence" in p)
+    annex = next(i for i, p in enumerate(pages) if "Contents" in p)
+    results_by_section = next(
+        i for i in range(annex + 1, len(pages)) if "Results by section" in pages[i]
+    )
+    every_answer = next(
+        i for i in range(annex + 1, len(pages)) if "Appendix: every answer" in pages[i]
+    )
+    assert method < annex < results_by_section < every_answer
+    assert "Annex" in pages[annex]
+    # The steps are printed once: in the annex's plan, not in the board pages.
+    board = " ".join(pages[: method + 1])
+    annex_plan = " ".join(pages[annex:])
+    step = results_for(reviewed).roadmap.items[0].next_step
+    assert flat(step) not in board and flat(step) in annex_plan

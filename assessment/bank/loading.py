@@ -92,6 +92,8 @@ def load_bank(*, data: dict) -> LoadOutcome:
             "slug": workstream["slug"].strip(),
             "title": workstream["title"].strip(),
             "components": list(workstream["components"]),
+            "owner_role": (workstream.get("owner_role") or "").strip(),
+            "why": (workstream.get("why") or "").strip(),
         }
         for workstream in data.get("workstreams") or []
     ]

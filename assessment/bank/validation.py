@@ -174,11 +174,14 @@ class _Validator:
         placed: dict[str, str] = {}
         for index, workstream in enumerate(workstreams):
             location = f"workstreams[{index}]"
-            if not self.mapping(workstream, location, {"slug", "title", "components"}):
+            allowed = {"slug", "title", "components", "owner_role", "why"}
+            if not self.mapping(workstream, location, allowed):
                 continue
             slug = self.slug(workstream, location, seen_slugs, "workstream")
             location = f"workstream '{slug}'" if slug else location
             self.text(workstream, "title", location, max_length=120)
+            self.text(workstream, "owner_role", location, required=False, max_length=120)
+            self.text(workstream, "why", location, required=False, max_length=300)
             components = workstream.get("components")
             if not isinstance(components, list) or not components:
                 self.add(location, "field 'components' must be a non-empty list of component slugs")

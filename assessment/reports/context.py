@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessment import charts, results
+from assessment import results
 from assessment.levels import LEVEL_LABELS
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, ConsultantNote
+from assessment.reports import board
 from assessment.reports.fetcher import STATIC_BASE
 
 TEMPLATE = "assessment/report/report.html"
@@ -22,11 +23,6 @@ TEMPLATE = "assessment/report/report.html"
 MAX_COMMENT_CHARS = COMMENT_MAX_LENGTH
 MAX_SUMMARY_CHARS = 8000
 RUNNING_HEADER_CHARS = 45
-# The tallest heatmap that fits on a page at the report's chart width (150 mm for the
-# chart's 686 px: 0.22 mm a pixel), below its caption; the first chart shares its page
-# with the heading "Level of every component" and its introduction. Measured on A4.
-HEATMAP_PAGE_HEIGHT_PX = 1030
-HEATMAP_FIRST_PAGE_HEIGHT_PX = 976
 FILENAME_SLUG_CHARS = 60
 
 # "Noto Color Emoji" is deliberately not named: named in a stack, Pango draws digits
@@ -64,8 +60,9 @@ def report_filename(assessment: Assessment) -> str:
     return f"mlops-maturity-{slug or 'organisation'}-{day.isoformat()}{suffix}.pdf"
 
 
-def report_html(assessment: Assessment) -> str:
-    return render_to_string(TEMPLATE, report_context(assessment))
+def report_html(assessment: Assessment, *, board_only: bool = False) -> str:
+    """The full report (board report, then the annex), or the board report alone."""
+    return render_to_string(TEMPLATE, {**report_context(assessment), "board_only": board_only})
 
 
 def report_context(assessment: Assessment) -> dict:
@@ -93,7 +90,16 @@ def report_context(assessment: Assessment) -> dict:
         )
     ]
 
-    return {
+    comparison = context["comparison"]
+    for part in parts:
+        previous = comparison.result.section(part["result"].slug) if comparison else None
+        part["previous_score"] = previous.score if previous else None
+        part["score_change"] = (
+            part["result"].score - previous.score
+            if previous and previous.score is not None and part["result"].score is not None
+            else None
+        )
+    report = {
         **context,
         "title": f"MLOps maturity report: {organisation}",
         "author": AUTHOR,
@@ -119,7 +125,6 @@ def report_context(assessment: Assessment) -> dict:
         ],
         "radar": _svg(context["radar"]),
         "parts": parts,
-        "heatmaps": _heatmaps(parts),
         "comparison_rows": _comparison_rows(context) if context["comparison"] else [],
         "component_changes": _component_changes(context) if context["comparison"] else [],
         "overall_change": _overall_change(context) if context["comparison"] else None,
@@ -128,7 +133,14 @@ def report_context(assessment: Assessment) -> dict:
         if assessment.status == Assessment.Status.REVIEWED
         else "",
         "notes": shared_notes,
+        "reviewer": (
+            assessment.reviewed_by.get_full_name() or "a consultant"
+            if assessment.reviewed_by_id
+            else ""
+        ),
     }
+    report.update(board.board_context(report))
+    return report
 
 
 def _is_provisional(assessment: Assessment) -> bool:
@@ -163,46 +175,6 @@ class _Note:
         self.question = note.answer.question.text if note.answer_id else ""
         self.created_at = note.created_at
         self.author = (note.author.get_full_name() or "Your reviewer") if note.author else ""
-
-
-def _heatmaps(parts: list[dict]) -> list[dict]:
-    """The component heatmap, grouped by section and shared out in charts of at most a
-    page each. A chart cannot break across pages: a section that does not fit on the
-    current chart starts the next one, and a section too tall for a whole chart goes on
-    in the next one, "(continued)"."""
-    pages: list[list[tuple[int, tuple[str, list]]]] = []
-    for part in parts:
-        title = f"{part['number']}. {part['result'].title}"
-        rows = [(row.result.title, row.result.level) for row in part["components"]]
-        together = [group for _, group in pages[-1]] + [(title, rows)] if pages else []
-        if together and charts.grouped_heatmap_height(together) <= _heatmap_budget(len(pages) - 1):
-            pages[-1].append((part["number"], (title, rows)))
-            continue
-        while True:  # on new charts, as many rows as each holds
-            room = (
-                _heatmap_budget(len(pages)) - charts.grouped_heatmap_height([(title, [])])
-            ) // charts.HEATMAP_ROW_HEIGHT
-            pages.append([(part["number"], (title, rows[: max(room, 1)]))])
-            rows = rows[max(room, 1) :]
-            if not rows:
-                break
-            title = f"{part['number']}. {part['result'].title} (continued)"
-    heatmaps = []
-    for page in pages:
-        first, last = page[0][0], page[-1][0]
-        sections = f"section {first}" if first == last else f"sections {first}–{last}"
-        svg = charts.grouped_heatmap(
-            [group for _, group in page],
-            title=f"Maturity level of every component, {sections}",
-            tooltips=False,
-        )
-        heatmaps.append({"caption": f"Level of every component, {sections}", "svg": _svg(svg)})
-    return heatmaps
-
-
-def _heatmap_budget(chart_index: int) -> int:
-    """The height a heatmap chart may grow to: the first shares its page with a heading."""
-    return HEATMAP_FIRST_PAGE_HEIGHT_PX if chart_index == 0 else HEATMAP_PAGE_HEIGHT_PX
 
 
 def _comparison_rows(context: dict) -> list[dict]:

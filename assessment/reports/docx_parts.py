@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment import action_exports, selectors
+from assessment import action_exports, charts, selectors
 from assessment.domain.outcome import round_score
 from assessment.domain.scoring import NOT_APPLICABLE, RULE_V1
 from assessment.models import Action, Assessment
@@ -56,8 +56,18 @@ def at_a_glance(document, context: dict) -> None:
         word.paragraph(document, _("There is no previous submitted assessment to compare with."))
     document.add_page_break()
     document.add_heading(_("Level of every component"), level=2)
-    for heatmap in context["heatmaps"]:
-        word.chart(document, heatmap["svg"], heatmap["caption"], width_cm=HEATMAP_WIDTH_CM)
+    # The board report's two columns of sections, one picture each.
+    for number, column in enumerate(context["board_heat"], start=1):
+        caption = _("Level of every component, part %(number)d of %(count)d") % {
+            "number": number,
+            "count": len(context["board_heat"]),
+        }
+        svg = charts.grouped_heatmap(
+            [(title, [(row.title, row.level) for row in rows]) for title, rows in column],
+            title=caption,
+            tooltips=False,
+        )
+        word.chart(document, svg, caption, width_cm=HEATMAP_WIDTH_CM)
 
 
 def improvement_plan(document, context: dict) -> None:

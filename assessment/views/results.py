@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,7 +14,8 @@ from assessment import (
     tasks,
 )
 from assessment.models import StoredReport
-from assessment.reports.context import report_filename
+from assessment.reports.context import report_filename, report_html
+from assessment.reports.rendering import ReportTimeout, render_pdf
 
 REPORT_REFRESH_SECONDS = 3
 
@@ -57,6 +58,27 @@ def report_pdf(request, assessment_id: int):
         )
         response["Refresh"] = str(REPORT_REFRESH_SECONDS)
         return response
+    return not_ready(request)
+
+
+@require_safe
+@login_required
+def board_report_pdf(request, assessment_id: int):
+    """The board report alone (at most six pages): rendered on request, in about a second;
+    the full report with its annex is the stored one above."""
+    assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
+    try:
+        pdf = render_pdf(report_html(assessment, board_only=True))
+    except ReportTimeout:
+        return not_ready(request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = report_filename(assessment).replace("mlops-maturity-", "mlops-board-report-", 1)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def not_ready(request):
     response = render(
         request,
         "_error.html",
