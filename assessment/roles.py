@@ -5,7 +5,9 @@ repairs it wherever an account is made a consultant, so a deleted or edited grou
 leaves a consultant without access, or with too much.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 CONSULTANTS_GROUP = "Consultants"
 CONSULTANT_PERMISSIONS = (
@@ -40,3 +42,34 @@ def consultants_group() -> Group:
         )
     )
     return group
+
+
+# Lead consultants (migration 0011) may also assign an assessment to any consultant; a
+# lead is a consultant too (in both groups). Superusers may do everything a lead may.
+LEAD_CONSULTANTS_GROUP = "Lead consultants"
+ASSIGN_PERMISSION = "assessment.assign_assessment"
+
+
+def lead_consultants_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=LEAD_CONSULTANTS_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="assessment", codename="assign_assessment"
+        )
+    )
+    return group
+
+
+def is_lead(user) -> bool:
+    return user.is_active and user.has_perm(ASSIGN_PERMISSION)
+
+
+def reviewers():
+    """The accounts an assessment may be assigned to: active staff who may review."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=CONSULTANTS_GROUP))
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )

@@ -173,6 +173,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_secret("TIME_ZONE") or "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# 24-hour times everywhere Django formats one (maturity_site/formats/).
+FORMAT_MODULE_PATH = ["maturity_site.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -202,7 +202,8 @@ def test_the_changelist_shows_the_review_columns(consultant_client, submitted_a,
     assert "Acme Analytics" in body and "Birch Robotics" in body
     assert "Submitted" in body and "Draft" in body
     assert "vsample-1" in body
-    assert f'<td class="field-level">{LEVEL_LABELS[submitted_a.overall_level]}</td>' in body
+    level, score = submitted_a.overall_level, submitted_a.overall_score
+    assert f'<td class="field-level">{level} · {LEVEL_LABELS[level]} ({score:.1f})</td>' in body
     assert '<td class="field-answered">10/10</td>' in body
     assert '<td class="field-answered">0/10</td>' in body
     assert response.context["cl"].show_full_result_count is False
@@ -354,8 +355,7 @@ def test_start_review_then_request_changes_then_resubmit_then_mark_reviewed(
     assert submitted_a.change_request_message == "Please describe how drift is monitored."
     assert submitted_a.is_editable  # respondents can edit again
 
-    services.submit_assessment(assessment=submitted_a, user=alice)
-    consultant_client.post(review_url(submitted_a, "start"))
+    services.submit_assessment(assessment=submitted_a, user=alice)  # back in review at once
     response = consultant_client.post(
         review_url(submitted_a, "mark-reviewed"), {"message": "Solid foundations overall."}
     )
@@ -375,8 +375,7 @@ def test_start_review_then_request_changes_then_resubmit_then_mark_reviewed(
         (Status.DRAFT, Status.SUBMITTED, "alice@acme.example"),
         (Status.SUBMITTED, Status.IN_REVIEW, consultant.email),
         (Status.IN_REVIEW, Status.CHANGES_REQUESTED, consultant.email),
-        (Status.CHANGES_REQUESTED, Status.SUBMITTED, "alice@acme.example"),
-        (Status.SUBMITTED, Status.IN_REVIEW, consultant.email),
+        (Status.CHANGES_REQUESTED, Status.IN_REVIEW, "alice@acme.example"),
         (Status.IN_REVIEW, Status.REVIEWED, consultant.email),
     ]
     page = consultant_client.get(change_url(submitted_a))
@@ -384,7 +383,7 @@ def test_start_review_then_request_changes_then_resubmit_then_mark_reviewed(
     assert "Review history" in body
     assert "Please describe how drift is monitored." in body
     assert "In review → Changes requested" in body
-    assert len(page.context["review"]["events"]) == 6
+    assert len(page.context["review"]["events"]) == 5
     assert page.context["review"]["actions"] == []
 
 

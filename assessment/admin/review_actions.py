@@ -7,6 +7,7 @@ AssessmentAdmin (admin/review.py) gets them from ReviewWorkflowMixin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -271,7 +272,7 @@ class ReviewWorkflowMixin:
                         else gettext("Internal note added."),
                         messages.SUCCESS,
                     )
-                    return HttpResponseRedirect(self.change_url(assessment, "notes"))
+                    return HttpResponseRedirect(self.after_note_url(request, assessment, answer))
         else:
             initial = {}
             if request.GET.get("answer", "").isdigit():
@@ -286,6 +287,17 @@ class ReviewWorkflowMixin:
             action_url=reverse("admin:assessment_assessment_add_note", args=[assessment.pk]),
             intro=gettext("Notes are internal to consultants unless you share them."),
         )
+
+    def after_note_url(self, request, assessment: Assessment, answer: Answer | None) -> str:
+        """Back to the notes, or, for a note written beside its answer, to that answer with
+        the answer filter the page had."""
+        if answer is None or not request.POST.get("in_place"):
+            return self.change_url(assessment, "notes")
+        url = self.change_url(assessment)
+        show = request.POST.get("show", "")
+        if show.isidentifier():
+            url = f"{url}?{urlencode({'show': show})}"
+        return f"{url}#answer-{answer.pk}"
 
     def render_action_page(self, request, assessment, *, form, title, submit, action_url, intro):
         context = {

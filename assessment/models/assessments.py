@@ -60,9 +60,18 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     targets_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The consultant reviewing it (services.assign_assessment; "Start review" assigns too).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_assessments",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
+        permissions = [("assign_assessment", "Can assign assessments to any consultant")]
         indexes = [
             models.Index(fields=["organisation", "-updated_at"]),
             models.Index(fields=["status", "-submitted_at"]),

@@ -1,7 +1,25 @@
 """Organisations, their members and the invitations to join them."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this system's zoneinfo knows, e.g. "Europe/Paris"."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            _("“%(value)s” is not a time zone; use a name such as Europe/London."),
+            params={"value": value},
+            code="invalid_time_zone",
+        ) from error
 
 
 class Organisation(models.Model):
@@ -28,6 +46,12 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector)
     size = models.CharField(max_length=10, choices=Size)
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("Times in the admin are shown in this zone, e.g. Europe/London."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +60,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation's time zone (the default one should a stored name be unknown)."""
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 class Membership(models.Model):

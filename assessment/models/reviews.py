@@ -18,13 +18,27 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     message = models.TextField(blank=True)
+    # Who the assessment is assigned to from this step on. An assignment alone is an event
+    # whose from_status and to_status are the same (is_assignment).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # On a "changes requested" step: answer id → its revision then, so that the answers
+    # changed before the resubmission can be told apart exactly.
+    answer_revisions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["assessment", "created_at", "id"]
 
     def __str__(self) -> str:
+        if self.is_assignment:
+            return f"Assignment ({self.get_to_status_display()})"
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def is_assignment(self) -> bool:
+        return self.from_status == self.to_status
 
 
 class ConsultantNote(models.Model):

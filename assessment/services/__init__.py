@@ -41,10 +41,12 @@ from assessment.services.plans import carry_targets, confirm_targets, set_target
 from assessment.services.review import (
     CONSULTANT_TRANSITIONS,
     RESPONDENT_TRANSITIONS,
+    AssignmentError,
     CarriedOverRemain,
     IncompleteAssessment,
     TransitionError,
     add_consultant_note,
+    assign_assessment,
     review_transition,
     submit_assessment,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "set_action_status",
     "update_action",
     "AnswerSubmission",
+    "AssignmentError",
     "CONSULTANT_TRANSITIONS",
     "CarriedOverRemain",
     "Conflict",
@@ -72,6 +75,7 @@ __all__ = [
     "TransitionError",
     "accept_invitation",
     "add_consultant_note",
+    "assign_assessment",
     "carry_targets",
     "confirm_carried_over",
     "confirm_targets",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment import selectors, tasks
+from assessment import roles, selectors, tasks
 from assessment.models import (
     Answer,
     Assessment,
@@ -67,13 +67,34 @@ class CarriedOverRemain(Exception):
         super().__init__(f"{sum(remaining.values())} carried over")
 
 
-def _record_transition(assessment: Assessment, to_status: str, actor, message: str) -> None:
+class AssignmentError(Exception):
+    """An assignment refused: NOT_ALLOWED (only a lead assigns others), NOT_A_REVIEWER (the
+    assignee may not review) or NOT_OPEN (a draft or a finished review)."""
+
+    NOT_ALLOWED = "not_allowed"
+    NOT_A_REVIEWER = "not_a_reviewer"
+    NOT_OPEN = "not_open"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+# An assessment can be assigned from its submission until its review ends.
+ASSIGNABLE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
+
+
+def _record_transition(
+    assessment: Assessment, to_status: str, actor, message: str, **event_fields
+) -> None:
     ReviewEvent.objects.create(
         assessment=assessment,
         from_status=assessment.status,
         to_status=to_status,
         actor=actor,
         message=message,
+        assigned_to=event_fields.pop("assigned_to", assessment.assigned_to),
+        **event_fields,
     )
     logger.info(
         "assessment %s moved from %s to %s by user %s",
@@ -121,7 +142,9 @@ def submit_assessment(
         if remaining:
             raise CarriedOverRemain(remaining)
     result = results.result
-    _record_transition(locked, Status.SUBMITTED, user, "")
+    # A resubmission after "changes requested" goes straight back to its reviewer.
+    resumes = locked.status == Status.CHANGES_REQUESTED and locked.assigned_to_id is not None
+    _record_transition(locked, Status.IN_REVIEW if resumes else Status.SUBMITTED, user, "")
     locked.submitted_at = timezone.now()
     locked.overall_level = result.overall.level
     locked.overall_score = result.overall.score
@@ -149,8 +172,23 @@ def review_transition(
             to_status=to_status,
             reason=TransitionError.MESSAGE_REQUIRED,
         )
-    _record_transition(locked, to_status, consultant, message)
     changed = ["status"]
+    event_fields = {}
+    # Whoever starts the review is its reviewer; a request for changes keeps the reviewer,
+    # or makes the consultant who asks it, so that the resubmission comes back to them.
+    if to_status == Status.IN_REVIEW or (
+        to_status == Status.CHANGES_REQUESTED and locked.assigned_to_id is None
+    ):
+        locked.assigned_to = consultant
+        changed.append("assigned_to")
+    if to_status == Status.CHANGES_REQUESTED:
+        event_fields["answer_revisions"] = {
+            str(pk): revision
+            for pk, revision in Answer.objects.filter(assessment=locked).values_list(
+                "pk", "revision"
+            )
+        }
+    _record_transition(locked, to_status, consultant, message, **event_fields)
     if to_status == Status.CHANGES_REQUESTED:
         locked.change_request_message = message
         changed.append("change_request_message")
@@ -163,6 +201,27 @@ def review_transition(
     # consultant's step must not make it look as if a respondent edited it then.
     locked.save(update_fields=changed)
     _prepare_report_after_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def assign_assessment(*, assessment: Assessment, assignee, by) -> Assessment:
+    """Assign an assessment to a consultant (``assignee`` None: to nobody), recorded in its
+    review history. A consultant assigns themselves, or unassigns themselves; a lead
+    consultant (or a superuser) assigns anyone who may review."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status not in ASSIGNABLE_STATUSES:
+        raise AssignmentError(AssignmentError.NOT_OPEN)
+    own = assignee == by if assignee is not None else locked.assigned_to_id == by.pk
+    if not (roles.is_lead(by) or (own and by.has_perm("assessment.change_assessment"))):
+        raise AssignmentError(AssignmentError.NOT_ALLOWED)
+    if assignee is not None and not roles.reviewers().filter(pk=assignee.pk).exists():
+        raise AssignmentError(AssignmentError.NOT_A_REVIEWER)
+    if locked.assigned_to_id == (assignee.pk if assignee else None):
+        return locked
+    locked.assigned_to = assignee
+    _record_transition(locked, locked.status, by, "")
+    locked.save(update_fields=["assigned_to"])
     return locked
 
 
