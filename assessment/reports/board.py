@@ -109,7 +109,9 @@ def _priority(workstream: Workstream, details: dict, actions: list[Action]) -> P
 
 def _strengths(context: dict) -> list:
     scored = [part["result"] for part in context["sections"] if part["result"].score is not None]
-    return sorted(scored, key=lambda section: -section.score)[:STRENGTHS]
+    # By level first: a section whose score is high but whose level a weak part holds
+    # down is not a strength to a board.
+    return sorted(scored, key=lambda section: (-section.level, -section.score))[:STRENGTHS]
 
 
 def _changes(context: dict) -> Changes:
