@@ -6,6 +6,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from assessment import charts, selectors
+from assessment.charts.heat_table import heat_columns, section_groups
 from assessment.domain import explain, roadmap, scoring
 from assessment.domain.scoring import AssessmentResult, ComponentResult
 from assessment.domain.targets import IN_PRODUCTION, Projection, project_targets, suggest_targets
@@ -304,12 +305,6 @@ class Results:
             scores=[s.score for s in sections],
         )
 
-    def heatmap(self) -> str:
-        return charts.heatmap(
-            [(component.title, component.level) for component in _components(self.result)],
-            title="Maturity level of every component",
-        )
-
     def page_context(self, *, viewer) -> dict:
         """What the results page and the PDF report are drawn from."""
         return {
@@ -319,7 +314,6 @@ class Results:
             "sections": self.sections,
             "comparison": self.comparison,
             "radar": self.radar(),
-            "heatmap": self.heatmap(),
             "shared_notes": self.shared_notes,
             "provisional": self.provisional,
             "percent_answered": self.percent_answered,
@@ -331,6 +325,8 @@ class Results:
             "targets_suggested": self.targets_suggested,
             "left_out": self.left_out,
             "actions_moved": self.actions_moved,
+            "heat": heat_columns(section_groups(self.sections, numbered=False)),
+            "level_scale": list(LEVEL_LABELS.items()),
             "projection": self.projection if self.targets else None,
         }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment import selectors
+from assessment.charts.heat_table import heat_columns, section_groups
 from assessment.domain.roadmap import Workstream
 from assessment.domain.scoring import DONT_KNOW, NOT_APPLICABLE
 from assessment.models import Action
@@ -33,37 +34,6 @@ class Changes:
     largest_fall: object  # a ComponentRow, or None
 
 
-@dataclass(frozen=True)
-class HeatRow:
-    title: str
-    level: int | None
-    previous: int | None
-    foundation: bool
-
-
-def heat_columns(parts: list[dict]) -> list[list[tuple[str, list[HeatRow]]]]:
-    """Every component by section, in two columns of about the same height (a section
-    heading counts as a row), so the whole bank fits on one page."""
-    groups = [
-        (
-            f"{part['number']}. {part['result'].title}",
-            [
-                HeatRow(
-                    row.result.title, row.result.level, row.previous_level, row.result.foundation
-                )
-                for row in part["components"]
-            ],
-        )
-        for part in parts
-    ]
-    half = sum(len(rows) + 1 for _, rows in groups) / 2
-    left, right, height = [], [], 0
-    for group in groups:
-        (left if height < half else right).append(group)
-        height += len(group[1]) + 1
-    return [left, right] if right else [left]
-
-
 def board_context(context: dict) -> dict:
     """Adds what the board pages need to the report context."""
     structure = context["structure"]
@@ -76,7 +46,7 @@ def board_context(context: dict) -> dict:
         _priority(workstream, details, actions) for workstream in roadmap.horizons[0].workstreams
     ]
     return {
-        "board_heat": heat_columns(context["parts"]),
+        "board_heat": heat_columns(section_groups(context["parts"], numbered=True)),
         "board_strengths": _strengths(context),
         "board_priorities": priorities[:PRIORITIES],
         "board_plan": priorities,

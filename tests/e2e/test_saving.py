@@ -144,7 +144,7 @@ def test_a_comment_counts_its_characters_and_one_over_the_limit_is_refused_whole
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#error-summary")).to_contain_text("this one has 4,010")
     assert lineage(page).locator("textarea").input_value() == pasted
-    assert lineage(page).locator("details").get_attribute("open") is not None
+    assert lineage(page).locator("details.comment-details").get_attribute("open") is not None
 
 
 def test_enter_in_a_field_saves_and_stays_rather_than_following_the_header(draft, new_page):
