@@ -9,4 +9,12 @@ is validated and recorded. docs/admin.md describes the screens.
 One module per role; importing them registers their admins with the site.
 """
 
-from assessment.admin import banks, organisations, plans, records, review, site  # noqa: F401
+from assessment.admin import (  # noqa: F401
+    banks,
+    branding,
+    organisations,
+    plans,
+    records,
+    review,
+    site,
+)

@@ -11,6 +11,7 @@ from assessment.models.bank import (
     QuestionBank,
     Section,
 )
+from assessment.models.branding import ReportBranding
 from assessment.models.organisations import Invitation, Membership, Organisation
 from assessment.models.plans import ComponentTarget
 from assessment.models.reports import StoredReport
@@ -35,6 +36,7 @@ __all__ = [
     "Organisation",
     "Question",
     "QuestionBank",
+    "ReportBranding",
     "ReviewEvent",
     "Section",
     "StoredReport",

@@ -12,9 +12,15 @@ from django.utils.text import slugify
 
 from assessment import results
 from assessment.levels import LEVEL_LABELS
-from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, ConsultantNote
+from assessment.models import (
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    ConsultantNote,
+    ReportBranding,
+)
 from assessment.reports import board
-from assessment.reports.fetcher import STATIC_BASE
+from assessment.reports.fetcher import BRANDING_LOGO_BASE, STATIC_BASE
 
 TEMPLATE = "assessment/report/report.html"
 
@@ -140,7 +146,21 @@ def report_context(assessment: Assessment) -> dict:
         ),
     }
     report.update(board.board_context(report))
+    report["branding"] = _branding()
     return report
+
+
+def _branding() -> dict | None:
+    branding = ReportBranding.objects.first()
+    if branding is None:
+        return None
+    return {
+        "name": branding.name,
+        "accent": branding.accent,
+        "logo_url": (
+            f"{BRANDING_LOGO_BASE}{branding.updated_at:%Y%m%d%H%M%S%f}" if branding.logo else ""
+        ),
+    }
 
 
 def _is_provisional(assessment: Assessment) -> bool:

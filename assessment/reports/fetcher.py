@@ -1,4 +1,5 @@
-"""The only way a report loads anything: the app's static files and data: URIs.
+"""The only way a report loads anything: the app's static files, data: URIs, and the
+consultancy's logo from storage (ReportBranding).
 
 Every URL in the report resolves against REPORT_ORIGIN. The .invalid top-level domain
 never resolves (RFC 2606), and the fetcher answers only /static/... under it, from the
@@ -15,6 +16,9 @@ from django.contrib.staticfiles import finders
 
 REPORT_ORIGIN = "https://report.invalid/"
 STATIC_BASE = REPORT_ORIGIN + "static/"
+# The logo's URL carries the branding's change time, so a new logo makes a new report.
+BRANDING_LOGO_BASE = REPORT_ORIGIN + "branding/logo-"
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 STATIC_TYPES = {
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -51,6 +55,8 @@ def fetch_resource(url: str) -> Resource:
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme == "data":
         return _data_resource(url)
+    if url.startswith(BRANDING_LOGO_BASE):
+        return Resource(url, *_branding_logo())
     if scheme == "https":
         return Resource(url, *_static_file(url))
     raise FetchRefused(f"Refused to fetch {url[:200]!r}: only static files and data: URIs")
@@ -103,6 +109,21 @@ def _static_file(url: str) -> tuple[bytes, str]:
     if path.stat().st_size > MAX_STATIC_BYTES:
         raise refused
     return path.read_bytes(), content_type
+
+
+def _branding_logo() -> tuple[bytes, str]:
+    """The one file the branding names, read through Django's storage, never a path."""
+    from assessment.models import ReportBranding
+
+    branding = ReportBranding.objects.first()
+    refused = FetchRefused("Refused to fetch the logo: no branding logo is set")
+    if branding is None or not branding.logo:
+        raise refused
+    content_type = LOGO_TYPES.get(PurePosixPath(branding.logo.name).suffix.lower())
+    if content_type is None or branding.logo.size > MAX_STATIC_BYTES:
+        raise refused
+    with branding.logo.open("rb") as file:
+        return file.read(), content_type
 
 
 def _static_roots() -> list[Path]:
