@@ -9,7 +9,7 @@ import yaml
 from assessment.levels import LEVEL_LABELS
 from assessment.models import Question
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import horizontal_overflow, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -284,26 +284,32 @@ def test_the_section_menu_is_drawn_where_the_tab_order_reaches_it(assessments, n
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_results_tables_are_tab_stops_exactly_when_they_scroll(assessments, new_page, width):
+def test_no_results_table_is_wider_than_the_screen_with_every_disclosure_open(
+    assessments, new_page, width
+):
     page = member_page(new_page, width)
     page.goto(RESULTS.format(**assessments))
-    regions = page.locator(".table-responsive[role=region]").evaluate_all(
-        "es => es.map(e => [e.scrollWidth > e.clientWidth, e.tabIndex === 0])"
-    )
-    assert regions
-    assert [scrolls for scrolls, focusable in regions if scrolls != focusable] == []
+    page.locator("details").evaluate_all("es => es.forEach(e => e.open = true)")
+
+    assert page.locator("table.section-table").count() == 1
+    assert horizontal_overflow(page) == []
 
 
-def test_the_heatmap_is_named_by_its_title_and_described_by_its_rows(assessments, new_page):
+def test_the_heatmap_is_a_table_with_headers_and_each_level_named(assessments, new_page):
     page = member_page(new_page, 1280)
     page.goto(RESULTS.format(**assessments))
-    heatmap = page.locator("svg.chart-heatmap")
-    title = heatmap.locator(":scope > title").text_content()
-    description = heatmap.locator(":scope > desc").text_content()
+    page.click("text=Level of every component")
+    heat = page.locator("table.heat").first
 
-    assert names_of("img", heatmap.aria_snapshot())[:1] == [title]
-    ids = heatmap.get_attribute("aria-describedby").split()
-    assert [page.locator(f"[id='{i}']").text_content() for i in ids] == [description]
+    headers = heat.locator("thead th").all_text_contents()
+    assert headers == ["Component", "0", "1", "2", "3", "4"]
+    names = set(heat.locator("td.heat-on abbr").evaluate_all("es => es.map(e => e.title)"))
+    assert names and names <= {
+        f"{label}{suffix}"
+        for label in ("Not in place", "Manual", "Repeatable", "Reproducible", "Automated")
+        for suffix in ("", ", unchanged")
+    }
+    assert heat.locator("th[scope=row]").count() == heat.locator("td.heat-on").count()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
