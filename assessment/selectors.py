@@ -205,12 +205,44 @@ class ReviewRow:
     answer: Answer | None
 
 
-def review_rows(structure: BankStructure, answers: dict[int, Answer]) -> list[ReviewRow]:
+@dataclass(frozen=True)
+class ReviewSection:
+    """One section of the review page: its questions with their answers, in bank order.
+    A section the respondents left out (it does not apply) has nothing unanswered."""
+
+    section: Section
+    rows: list[ReviewRow]
+    left_out: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.answer is not None)
+
+    @property
+    def unanswered(self) -> list[Question]:
+        if self.left_out:
+            return []
+        return [row.question for row in self.rows if row.answer is None]
+
+
+def review_sections(
+    structure: BankStructure, answers: dict[int, Answer], skipped: frozenset[str] = frozenset()
+) -> list[ReviewSection]:
     return [
-        ReviewRow(section, component, question, answers.get(question.pk))
+        ReviewSection(
+            section,
+            [
+                ReviewRow(section, component, question, answers.get(question.pk))
+                for component in section.components_list
+                for question in component.questions_list
+            ],
+            left_out=section.slug in skipped,
+        )
         for section in structure.sections
-        for component in section.components_list
-        for question in component.questions_list
     ]
 
 

@@ -290,6 +290,14 @@ def test_submitting_with_carried_over_answers_asks_first_listing_the_sections(
     assert this_year.status == Assessment.Status.DRAFT and this_year.submitted_at is None
 
 
+def test_a_submit_refused_for_carried_over_answers_says_so_once(alice_client, this_year):
+    html = submit(alice_client, this_year).content.decode()
+    assert html.count("still carried over") == 1
+    assert html.count("Not submitted yet") == 1
+    assert html.count('role="alert"') == 1 and 'class="messages"' not in html
+    assert "still need an answer" not in html
+
+
 def test_submit_anyway_submits_with_the_carried_over_answers_as_they_are(alice_client, this_year):
     response = submit(alice_client, this_year, carried_over_confirmed="yes")
     assert response["Location"] == reverse("assessment_results", args=[this_year.pk])

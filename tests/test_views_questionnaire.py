@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessment.models import Answer, Assessment, Question
 from tests import factories
@@ -423,6 +424,167 @@ def test_submitting_an_incomplete_assessment_is_refused(member_client, assessmen
     assessment_a.refresh_from_db()
     assert assessment_a.status == "draft"
     assert assessment_a.submitted_at is None and assessment_a.overall_level is None
+
+
+# --- The review page (issue 16 §2): grouped by section, a "Change" link per question -------
+
+
+def review_url(assessment) -> str:
+    return reverse("assessment_review", args=[assessment.pk])
+
+
+def review_sections(html: str) -> dict[str, str]:
+    """Each section's part of the review page, by its slug, in page order."""
+    parts = re.split(r'<section class="review-section" aria-labelledby="review-([\w-]+)">', html)
+    return {
+        slug: part.split("</section>")[0]
+        for slug, part in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def review_item(html: str, question_text: str) -> str:
+    """The block of the review page that shows one question and its answer."""
+    items = [item.split("</li>")[0] for item in html.split('<li class="review-item">')[1:]]
+    return next(item for item in items if escape(question_text) in item)
+
+
+def unanswered_box(html: str) -> str:
+    return html.split('id="unanswered"')[1].split("</div>")[0]
+
+
+def test_the_review_page_groups_the_answers_by_section_each_with_its_count(
+    member_client, assessment_a
+):
+    factories.answer(assessment_a, "data-lineage", 2)
+    factories.answer(assessment_a, "feature-store", status=Answer.Status.NOT_APPLICABLE)
+    factories.answer(assessment_a, "run-tracking")  # Don't know
+    sections = review_sections(member_client.get(review_url(assessment_a)).content.decode())
+    assert list(sections) == ["data-management", "model-lifecycle", "pipeline-grid"]
+    assert "Data management and pipeline <span" in sections["data-management"]
+    assert "2 of 4 answered" in sections["data-management"]
+    assert "1 of 4 answered" in sections["model-lifecycle"]
+    assert "0 of 2 answered" in sections["pipeline-grid"]
+    assert question("data-lineage").text in sections["data-management"]
+    assert question("run-tracking").text not in sections["data-management"]
+    lineage = review_item(sections["data-management"], question("data-lineage").text)
+    assert ">Repeatable</span>" in lineage
+    assert question("data-lineage").choices.get(level=2).statement in lineage
+    assert "Not applicable" in review_item(
+        sections["data-management"], question("feature-store").text
+    )
+    assert "Don't know" in review_item(sections["model-lifecycle"], question("run-tracking").text)
+    assert "Unanswered" in review_item(
+        sections["pipeline-grid"], question("grid-rollback-automation").text
+    )
+
+
+def test_every_question_on_the_review_page_links_to_its_place_on_its_section_page(
+    member_client, assessment_a
+):
+    factories.answer(assessment_a, "data-lineage", 2)
+    html = member_client.get(review_url(assessment_a)).content.decode()
+    for q in Question.objects.filter(component__section__bank=assessment_a.bank):
+        item = review_item(html, q.text)
+        link = f'href="{section_url(assessment_a, q.component.section.slug)}#q-{q.pk}">Change'
+        assert link in item, q.slug
+        assert f'<span class="visually-hidden"> the answer to: {escape(q.text)}</span>' in item
+
+
+def test_the_anchor_of_a_change_link_is_on_the_section_page(member_client, assessment_a):
+    q = question("grid-rollback-automation")
+    html = member_client.get(review_url(assessment_a)).content.decode()
+    assert f"{section_url(assessment_a, 'pipeline-grid')}#q-{q.pk}" in html
+    section_page = member_client.get(section_url(assessment_a, "pipeline-grid")).content.decode()
+    assert f'id="q-{q.pk}"' in section_page
+
+
+def test_a_submitted_assessments_review_page_offers_to_view_not_change(
+    member_client, assessment_a, alice
+):
+    from assessment import services
+
+    answer_everything(assessment_a)
+    services.submit_assessment(assessment=assessment_a, user=alice)
+    html = member_client.get(review_url(assessment_a)).content.decode()
+    q = question("data-lineage")
+    assert f'#q-{q.pk}">View<span' in review_item(html, q.text)
+    assert ">Change<" not in html
+
+
+def test_a_long_comment_is_shown_inside_its_own_questions_block(member_client, assessment_a):
+    comment = "We keep the lineage in a wiki page nobody updates. " * 30 + "x" * 300
+    factories.answer(assessment_a, "data-lineage", 2, comment=comment)
+    factories.answer(assessment_a, "training-data-versions", 3)
+    html = member_client.get(review_url(assessment_a)).content.decode()
+    assert html.count(comment) == 1
+    lineage = review_item(html, question("data-lineage").text)
+    assert f'<p class="review-comment"><span class="fw-semibold">Comment:</span> {comment}</p>' in (
+        lineage
+    )
+    assert "Change<span" in lineage.split(comment)[1]
+    assert comment not in review_item(html, question("training-data-versions").text)
+    assert "<table" not in html
+
+
+def test_the_unanswered_questions_are_listed_under_their_section(member_client, assessment_a):
+    for slug in ("training-data-versions", "data-lineage", "data-validation-checks"):
+        factories.answer(assessment_a, slug, 2)
+    box = unanswered_box(member_client.get(review_url(assessment_a)).content.decode())
+    assert "7 questions still need an answer" in box
+    groups = re.findall(r'<span class="fw-semibold">([^<]+)</span> \((\d+) unanswered\)', box)
+    assert groups == [
+        ("Data management and pipeline", "1"),
+        ("Model lifecycle", "4"),
+        ("Pipeline automation grid", "2"),
+    ]
+    data_group = box.split("Data management and pipeline")[1].split("Model lifecycle")[0]
+    feature_store = question("feature-store")
+    assert (
+        f'{section_url(assessment_a)}#q-{feature_store.pk}">{escape(feature_store.text)}</a>'
+        in (data_group)
+    )
+    assert question("data-lineage").text not in box
+    assert question("run-tracking").text not in data_group
+
+
+def test_a_section_left_out_as_not_applying_has_nothing_unanswered(member_client, assessment_a):
+    answer_everything(assessment_a)
+    Answer.objects.filter(assessment=assessment_a, question__slug__startswith="grid-").delete()
+    assessment_a.section_applies = {"pipeline-grid": False}
+    assessment_a.save(update_fields=["section_applies"])
+    html = member_client.get(review_url(assessment_a)).content.decode()
+    assert 'id="unanswered"' not in html
+    grid = review_sections(html)["pipeline-grid"]
+    assert "left out" in grid and "You said this part does not apply" in grid
+    assert question("grid-rollback-automation").text not in grid
+
+
+def test_a_refused_submit_says_why_once_with_the_unanswered_questions(member_client, assessment_a):
+    factories.answer(assessment_a, "data-lineage", 2)
+    response = member_client.post(reverse("assessment_submit", args=[assessment_a.pk]))
+    assert response["Location"] == review_url(assessment_a)
+    html = member_client.get(response["Location"]).content.decode()
+    assert html.count("still need an answer") == 1
+    assert html.count("Not submitted") == 1
+    assert "Not submitted: 9 questions still need an answer" in unanswered_box(html)
+    assert 'id="unanswered" role="alert"' in html
+    assert 'class="messages"' not in html
+    again = member_client.get(review_url(assessment_a)).content.decode()
+    assert "Not submitted" not in again and "9 questions still need an answer" in again
+    assert 'role="alert"' not in again
+
+
+def test_the_review_page_query_count_does_not_grow_with_answers(
+    member_client, assessment_a, django_assert_max_num_queries
+):
+    url = review_url(assessment_a)
+    member_client.get(url)  # warm the bank-structure cache
+    with django_assert_max_num_queries(4):
+        member_client.get(url)
+    answer_everything(assessment_a)
+    Answer.objects.filter(assessment=assessment_a).update(comment="Checked with the data team.")
+    with django_assert_max_num_queries(4):
+        member_client.get(url)
 
 
 def test_submitting_stores_the_overall_result_and_locks_the_answers(member_client, assessment_a):

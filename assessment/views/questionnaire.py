@@ -222,18 +222,25 @@ def section(request, assessment_id: int, section_slug: str):
     )
 
 
-def render_review(request, assessment, *, confirming: bool = False, status: int = 200):
-    """The review page; ``confirming`` after a submit refused for carried-over answers."""
+def render_review(
+    request, assessment, *, refused: bool = False, confirming: bool = False, status: int = 200
+):
+    """The review page. ``refused`` after a submit refused for unanswered questions,
+    ``confirming`` after one refused for carried-over answers: the page's own lists then say
+    why, once (no flash message repeats it)."""
     structure = bank_structure(assessment.bank)
     answers = selectors.answers_by_question(assessment)
-    carried = selectors.carried_over_by_section(structure, answers, skipped_sections(assessment))
+    left_out = skipped_sections(assessment)
+    carried = selectors.carried_over_by_section(structure, answers, left_out)
+    sections = selectors.review_sections(structure, answers, left_out)
+    unanswered = sum(len(group.unanswered) for group in sections)
     return render(
         request,
         "assessment/review.html",
         {
             "assessment": assessment,
-            "rows": selectors.review_rows(structure, answers),
-            "unanswered": [q for q in structure.questions if q.pk not in answers],
+            "sections": sections,
+            "unanswered": unanswered,
             "answered": len(answers),
             "total": len(structure.questions),
             "open_actions": selectors.open_actions(assessment.organisation)
@@ -247,6 +254,7 @@ def render_review(request, assessment, *, confirming: bool = False, status: int 
             ],
             "carried_over_total": sum(carried.values()),
             "copied_from": selectors.copied_from_title(assessment) if carried else "",
+            "refused": refused and bool(unanswered),
             "confirming": confirming,
             "confirm_field": CARRIED_OVER_CONFIRMED,
         },
@@ -254,11 +262,17 @@ def render_review(request, assessment, *, confirming: bool = False, status: int 
     )
 
 
+# The session key that tells the review page, once, that a submit was just refused for
+# unanswered questions (the refusal redirects there, so that reloading does not submit again).
+SUBMIT_REFUSED = "submit_refused"
+
+
 @require_safe
 @member_required
 def review(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
-    return render_review(request, assessment)
+    refused = request.session.pop(SUBMIT_REFUSED, None) == assessment.pk
+    return render_review(request, assessment, refused=refused)
 
 
 @require_POST
@@ -271,8 +285,9 @@ def submit(request, assessment_id: int):
             user=request.user,
             carried_over_confirmed=request.POST.get(CARRIED_OVER_CONFIRMED) == "yes",
         )
-    except services.IncompleteAssessment as error:
-        messages.error(request, refusals.incomplete(error))
+    except services.IncompleteAssessment:
+        # Said once, by the review page's list of what is unanswered.
+        request.session[SUBMIT_REFUSED] = assessment.pk
         return redirect("assessment_review", assessment_id=assessment.pk)
     except services.CarriedOverRemain:
         # Not an error: asked once more, on the review page, with the sections to check.
