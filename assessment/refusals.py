@@ -2,10 +2,9 @@
 exceptions, so that pages and the admin say the same and the texts can be translated."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from assessment.models import Assessment
-from assessment.services import IncompleteAssessment, TransitionError
+from assessment.services import TransitionError
 
 Status = Assessment.Status
 
@@ -27,14 +26,3 @@ def transition_refused(error: TransitionError) -> str:
         "status": status_name(error.from_status),
         "target": status_name(error.to_status),
     }
-
-
-def incomplete(error: IncompleteAssessment) -> str:
-    count = len(error.unanswered)
-    return ngettext(
-        "%(count)d question still needs an answer (an option, “Not applicable” or “Don't "
-        "know”) before you can submit. It is listed below.",
-        "%(count)d questions still need an answer (an option, “Not applicable” or “Don't "
-        "know”) before you can submit. They are listed below.",
-        count,
-    ) % {"count": count}
