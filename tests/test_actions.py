@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -377,3 +379,19 @@ def test_every_action_page_needs_a_login_and_hides_other_organisations(
         client.force_login(carol)
         assert send(url, data).status_code == 404
     assert client.put(url).status_code == 405
+
+
+def test_only_the_overview_reads_the_open_actions_not_the_section_or_review_pages(
+    client, alice, org_a, bank
+):
+    factories.make_action(organisation=org_a)
+    assessment = factories.make_assessment(organisation=org_a, bank=bank, created_by=alice)
+    section = assessment.bank.sections.first().slug
+    client.force_login(alice)
+    for name, args in (
+        ("assessment_section", [assessment.pk, section]),
+        ("assessment_review", [assessment.pk]),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name, args=args)).status_code == 200
+        assert not [q for q in captured.captured_queries if "assessment_action" in q["sql"]], name

@@ -199,10 +199,6 @@ def section(request, assessment_id: int, section_slug: str):
             ],
             "answered": len(answers),
             "total": len(structure.questions),
-            "open_actions": selectors.open_actions(assessment.organisation)
-            if assessment.is_editable
-            else [],
-            "statuses": Action.Status.choices,
             "editable": editable,
             "save_form_id": "answers" if editable else "",
             "answering_as": editable and questionnaire.answering_as_token(request.user, assessment),
@@ -243,10 +239,6 @@ def render_review(
             "unanswered": unanswered,
             "answered": len(answers),
             "total": len(structure.questions),
-            "open_actions": selectors.open_actions(assessment.organisation)
-            if assessment.is_editable
-            else [],
-            "statuses": Action.Status.choices,
             "carried_over": [
                 (section, carried[section.pk])
                 for section in structure.sections
