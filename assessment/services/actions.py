@@ -70,7 +70,10 @@ def create_action(
 def update_action(*, action: Action, user, fields: ActionFields, seen_revision: int) -> Action:
     """Save the member's edit; refused with the current action when someone else saved
     in between, so nothing is overwritten unseen."""
-    locked = Action.objects.select_for_update().select_related("owner").get(pk=action.pk)
+    # "of": PostgreSQL cannot lock the nullable side of the join to the owner.
+    locked = (
+        Action.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
+    )
     if locked.revision != seen_revision:
         raise ActionConflict(locked)
     _check(locked.organisation, fields)
