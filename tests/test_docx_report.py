@@ -6,7 +6,6 @@ import io
 from datetime import date
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
@@ -219,44 +218,3 @@ def test_a_draft_with_nothing_answered_still_makes_a_provisional_report(
     then = timezone.localtime(earlier.submitted_at)
     assert cover["Since last time"] == f"The assessment of {then:%-d %B %Y}: Manual (score 2.3)."
     assert "Provisional" in document.sections[0].header.paragraphs[0].text
-
-
-# --- Access --------------------------------------------------------------------------------
-
-
-def test_the_admin_review_page_links_to_it(client, reviewed, consultant):
-    client.force_login(consultant)
-
-    page = client.get(reverse("admin:assessment_assessment_change", args=[reviewed.pk]))
-
-    url = reverse("assessment_report_docx", args=[reviewed.pk])
-    assert f'<a href="{url}">Word report</a>' in page.content.decode()
-
-
-@pytest.mark.parametrize("who", ["alice", "bob", "consultant"])
-def test_members_and_consultants_download_it_named_like_the_pdf(client, reviewed, who, request):
-    client.force_login(request.getfixturevalue(who))
-
-    response = client.get(reverse("assessment_report_docx", args=[reviewed.pk]))
-
-    day = timezone.localdate(reviewed.submitted_at).isoformat()
-    assert response.status_code == 200
-    assert response["Content-Type"] == DOCX_TYPE
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="mlops-maturity-acme-analytics-{day}.docx"'
-    )
-    assert Document(io.BytesIO(response.content)).paragraphs
-
-
-def test_anonymous_visitors_are_asked_to_log_in_and_others_get_404(client, reviewed, carol):
-    url = reverse("assessment_report_docx", args=[reviewed.pk])
-
-    assert client.get(url)["Location"].startswith(reverse("login"))
-    client.force_login(carol)
-    assert client.get(url).status_code == 404
-
-
-def test_only_get_and_head_are_allowed(client, reviewed, alice):
-    client.force_login(alice)
-
-    assert client.post(reverse("assessment_report_docx", args=[reviewed.pk])).status_code == 405

@@ -6,8 +6,6 @@ import io
 from datetime import date
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessment import action_exports, services
@@ -141,45 +139,3 @@ def test_a_first_assessment_has_no_previous_levels(org_a, bank, alice):
     sections = records(workbook(factories.submitted(org_a, bank, alice))["Sections"])
 
     assert {(row["Previous level"], row["Previous score"]) for row in sections} == {(None, None)}
-
-
-# --- Access --------------------------------------------------------------------------------
-
-
-def test_the_admin_review_page_links_to_it(client, second, consultant):
-    client.force_login(consultant)
-
-    page = client.get(reverse("admin:assessment_assessment_change", args=[second.pk]))
-
-    url = reverse("assessment_results_xlsx", args=[second.pk])
-    assert f'<a href="{url}">Results workbook</a>' in page.content.decode()
-
-
-@pytest.mark.parametrize("who", ["alice", "bob", "consultant"])
-def test_members_and_consultants_download_it_named_like_the_pdf(client, second, who, request):
-    client.force_login(request.getfixturevalue(who))
-
-    response = client.get(reverse("assessment_results_xlsx", args=[second.pk]))
-
-    day = timezone.localdate(second.submitted_at).isoformat()
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_TYPE
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="mlops-maturity-acme-analytics-{day}.xlsx"'
-    )
-    assert "no-store" in response["Cache-Control"]
-    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Sections"
-
-
-def test_anonymous_visitors_are_asked_to_log_in_and_others_get_404(client, second, carol):
-    url = reverse("assessment_results_xlsx", args=[second.pk])
-
-    assert client.get(url)["Location"].startswith(reverse("login"))
-    client.force_login(carol)
-    assert client.get(url).status_code == 404
-
-
-def test_only_get_and_head_are_allowed(client, second, alice):
-    client.force_login(alice)
-
-    assert client.post(reverse("assessment_results_xlsx", args=[second.pk])).status_code == 405

@@ -11,12 +11,12 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from assessment import selectors
+from assessment.action_exports import XLSX_TYPE
 from assessment.reports.context import report_filename
 from assessment.reports.docx import report_docx
 from assessment.reports.workbook import results_workbook
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_safe
