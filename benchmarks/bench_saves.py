@@ -99,7 +99,7 @@ def seed(writers: int, variants: list[str]) -> dict:
     return seeded
 
 
-class Writer(threading.Thread):
+class Writer(harness.Writer):
     def __init__(
         self,
         index: int,
@@ -112,24 +112,17 @@ class Writer(threading.Thread):
         start: threading.Barrier,
         stop: threading.Event,
     ):
-        super().__init__(name=f"writer-{index}", daemon=True)
+        super().__init__(f"writer-{index}", port, start, stop)
         self.index = index
-        self.port = port
         self.email = email
         self.assessment_id = assessment_id
         self.sections = sections  # slugs this writer saves, in turn
         self.all_sections = all_sections  # every slug, in order (for the redirect check)
         self.follow = follow
-        self.start_barrier = start
-        self.stop = stop
-        self.latencies: list[float] = []
-        self.errors: Counter = Counter()
-        self.error_samples: list[str] = []
         # (assessment, question) -> [value, comment, saves acknowledged]
         self.posted: dict[tuple[int, int], list] = {}
         self.uncertain: set[tuple[int, int]] = set()
         self.saves = 0
-        self.failure: str | None = None
 
     def url(self, slug: str) -> str:
         return f"/assessments/{self.assessment_id}/sections/{slug}/"
@@ -148,29 +141,16 @@ class Writer(threading.Thread):
             raise RuntimeError(f"GET {self.url(slug)} answered {page.status}")
         return harness.parse_section(page.text)
 
-    def run(self) -> None:
-        try:
-            self.browser = harness.Browser(self.port)
-            login = self.browser.log_in(self.email)
-            if login.status != 302:
-                raise RuntimeError(f"log-in answered {login.status}")
-            self.pages = {slug: self.load(slug) for slug in self.sections}
-        except Exception as error:  # noqa: BLE001 - reported by the main thread
-            self.failure = f"{type(error).__name__}: {error}"
-            self.start_barrier.abort()
-            return
-        try:
-            self.start_barrier.wait()
-        except threading.BrokenBarrierError:
-            return
-        turn = 0
-        while not self.stop.is_set():
-            slug = self.sections[turn % len(self.sections)]
-            self.save(slug, turn)
-            turn += 1
-        self.browser.close()
+    def prepare(self) -> None:
+        login = self.browser.log_in(self.email)
+        if login.status != 302:
+            raise RuntimeError(f"log-in answered {login.status}")
+        self.pages = {slug: self.load(slug) for slug in self.sections}
 
-    def save(self, slug: str, turn: int) -> None:
+    def save(self, turn: int) -> None:
+        self.save_section(self.sections[turn % len(self.sections)], turn)
+
+    def save_section(self, slug: str, turn: int) -> None:
         page = self.pages[slug]
         values = {}
         for position, (question_id, question) in enumerate(page.questions.items()):

@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -536,6 +537,48 @@ def _machine_ticks() -> tuple[int, int]:
     idle = values[3] + values[4]  # idle + iowait
     total = sum(values[:8])
     return total - idle, total
+
+
+class Writer(threading.Thread):
+    """A client that saves again and again until told to stop, all starting together.
+
+    ``prepare`` logs in and loads what the saves need; ``save(turn)`` makes one save and
+    counts it. A failure in ``prepare`` is kept in ``failure`` for the main thread, and
+    breaks the start barrier so that nobody waits for this writer."""
+
+    def __init__(self, name: str, port: int, start: threading.Barrier, stop: threading.Event):
+        super().__init__(name=name, daemon=True)
+        self.port = port
+        self.start_barrier = start
+        self.stop = stop
+        self.latencies: list[float] = []
+        self.errors: Counter = Counter()
+        self.error_samples: list[str] = []
+        self.failure: str | None = None
+
+    def prepare(self) -> None:
+        raise NotImplementedError
+
+    def save(self, turn: int) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        try:
+            self.browser = Browser(self.port)
+            self.prepare()
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            self.failure = f"{type(error).__name__}: {error}"
+            self.start_barrier.abort()
+            return
+        try:
+            self.start_barrier.wait()
+        except threading.BrokenBarrierError:
+            return
+        turn = 0
+        while not self.stop.is_set():
+            self.save(turn)
+            turn += 1
+        self.browser.close()
 
 
 def loadavg() -> tuple[float, float, float]:

@@ -136,42 +136,19 @@ def check_page(survey: dict, page: harness.Response) -> None:
 # --- saves -------------------------------------------------------------------------------
 
 
-class PeerWriter(threading.Thread):
+class PeerWriter(harness.Writer):
     """An anonymous respondent POSTing the whole survey again and again; a save counts
     only when the peer answers with its 302 to the confirmation page."""
 
     def __init__(self, index: int, port: int, survey: dict, start, stop: threading.Event):
-        super().__init__(name=f"peer-writer-{index}", daemon=True)
-        self.index, self.port, self.survey = index, port, survey
-        self.start_barrier, self.stop = start, stop
-        self.latencies: list[float] = []
-        self.errors: Counter = Counter()
-        self.error_samples: list[str] = []
+        super().__init__(f"peer-writer-{index}", port, start, stop)
+        self.index, self.survey = index, survey
         self.acknowledged: list[str] = []  # interview uuids from the redirects
-        self.failure: str | None = None
 
-    def load(self) -> None:
+    def prepare(self) -> None:
         page = self.browser.get(self.survey["path"])
         check_page(self.survey, page)
         self.csrf = harness.csrf_token(page.text)
-
-    def run(self) -> None:
-        try:
-            self.browser = harness.Browser(self.port)
-            self.load()
-        except Exception as error:  # noqa: BLE001 - reported by the main thread
-            self.failure = f"{type(error).__name__}: {error}"
-            self.start_barrier.abort()
-            return
-        try:
-            self.start_barrier.wait()
-        except threading.BrokenBarrierError:
-            return
-        turn = 0
-        while not self.stop.is_set():
-            self.save(turn)
-            turn += 1
-        self.browser.close()
 
     def save(self, turn: int) -> None:
         fields = [("csrfmiddlewaretoken", self.csrf)]
@@ -186,7 +163,7 @@ class PeerWriter(threading.Thread):
         if response.status != 302 or not response.location.startswith(CONFIRM_PREFIX):
             self.record_error(f"HTTP {response.status}", f"{response.status} {response.location}")
             try:
-                self.load()
+                self.prepare()
             except Exception as error:  # noqa: BLE001
                 self.record_error("resync", str(error))
                 time.sleep(0.5)
