@@ -35,7 +35,6 @@ import json
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import harness
@@ -245,24 +244,10 @@ def run_variant(
                 stop,
             )
         )
-    for writer in writers:
-        writer.start()
-    try:
-        start.wait(timeout=120)
-    except threading.BrokenBarrierError:
-        failures = [w.failure for w in writers if w.failure]
-        raise RuntimeError(f"writers could not start: {failures}") from None
-    with harness.CpuMeter(server.pids, include_self=True, postgres=postgres) as meter:
-        started = time.perf_counter()
-        time.sleep(args.seconds)
-        stop.set()
-        for writer in writers:
-            writer.join(timeout=120)
-        elapsed = time.perf_counter() - started
+    meter, elapsed, errors = harness.run_writers(
+        writers, start, stop, server, seconds=args.seconds, postgres=postgres
+    )
     saves = sum(w.saves for w in writers)
-    errors = Counter()
-    for writer in writers:
-        errors.update(writer.errors)
     posted = {}
     uncertain = set()
     for writer in writers:

@@ -581,6 +581,37 @@ class Writer(threading.Thread):
         self.browser.close()
 
 
+def run_writers(
+    writers: list[Writer],
+    start: threading.Barrier,
+    stop: threading.Event,
+    server: Gunicorn,
+    *,
+    seconds: float,
+    postgres: bool,
+) -> tuple[CpuMeter, float, Counter]:
+    """Start the writers, let them save together for ``seconds`` while the CPU is metered,
+    then stop them: the meter, the time the saves took and the errors of all writers."""
+    for writer in writers:
+        writer.start()
+    try:
+        start.wait(timeout=120)
+    except threading.BrokenBarrierError:
+        failures = [writer.failure for writer in writers if writer.failure]
+        raise RuntimeError(f"writers could not start: {failures}") from None
+    with CpuMeter(server.pids, include_self=True, postgres=postgres) as meter:
+        started = time.perf_counter()
+        time.sleep(seconds)
+        stop.set()
+        for writer in writers:
+            writer.join(timeout=120)
+        elapsed = time.perf_counter() - started
+    errors: Counter = Counter()
+    for writer in writers:
+        errors.update(writer.errors)
+    return meter, elapsed, errors
+
+
 def loadavg() -> tuple[float, float, float]:
     one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
     return float(one), float(five), float(fifteen)

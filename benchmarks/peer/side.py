@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 import venv
-from collections import Counter
 from pathlib import Path
 
 import harness
@@ -181,23 +180,9 @@ def run_saves(server: harness.Gunicorn, survey: dict, writers: int, seconds: flo
     start = threading.Barrier(writers + 1)
     stop = threading.Event()
     threads = [PeerWriter(i, server.port, survey, start, stop) for i in range(writers)]
-    for thread in threads:
-        thread.start()
-    try:
-        start.wait(timeout=120)
-    except threading.BrokenBarrierError:
-        failures = [t.failure for t in threads if t.failure]
-        raise RuntimeError(f"peer writers could not start: {failures}") from None
-    with harness.CpuMeter(server.pids, include_self=True, postgres=postgres) as meter:
-        started = time.perf_counter()
-        time.sleep(seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=120)
-        elapsed = time.perf_counter() - started
-    errors = Counter()
-    for thread in threads:
-        errors.update(thread.errors)
+    meter, elapsed, errors = harness.run_writers(
+        threads, start, stop, server, seconds=seconds, postgres=postgres
+    )
     saves = sum(len(t.acknowledged) for t in threads)
     return {
         "variant": f"peer {survey['name']}",
