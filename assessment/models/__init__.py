@@ -16,14 +16,22 @@ from assessment.models.organisations import Invitation, Membership, Organisation
 from assessment.models.plans import ComponentTarget
 from assessment.models.reports import StoredReport
 from assessment.models.reviews import ConsultantNote, ReviewEvent
+from assessment.models.team import (
+    AGREED_NOTE_MAX_LENGTH,
+    AgreedAnswer,
+    Participant,
+    ParticipantAnswer,
+)
 
 __all__ = [
+    "AGREED_NOTE_MAX_LENGTH",
     "ACTION_NOTE_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
     "LEVEL_CHOICES",
     "Action",
     "ActionChange",
     "ActionComment",
+    "AgreedAnswer",
     "Answer",
     "Assessment",
     "Choice",
@@ -34,6 +42,8 @@ __all__ = [
     "Invitation",
     "Membership",
     "Organisation",
+    "Participant",
+    "ParticipantAnswer",
     "Question",
     "QuestionBank",
     "ReportBranding",

@@ -12,6 +12,10 @@ COMMENT_MAX_LENGTH = 4000
 
 
 class Assessment(models.Model):
+    class Mode(models.TextChoices):
+        SINGLE = "single", "Single"
+        TEAM = "team", "Team"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
@@ -68,6 +72,12 @@ class Assessment(models.Model):
         blank=True,
         related_name="assigned_assessments",
     )
+    # A team assessment: each participant answers on their own, then the owner agrees the
+    # answers of record (``Answer``) from the spread, once calibration is open.
+    mode = models.CharField(max_length=10, choices=Mode, default=Mode.SINGLE)
+    show_participant_names = models.BooleanField(default=False)
+    participants_see_calibration = models.BooleanField(default=False)
+    calibration_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -92,6 +102,10 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_team(self) -> bool:
+        return self.mode == self.Mode.TEAM
 
 
 class Answer(models.Model):
