@@ -6,7 +6,8 @@ Builds, in a throw-away SQLite database (/tmp/bench-report.sqlite3), the full qu
 bank (fixtures/question_bank_v2.yaml, else the sample bank), an organisation, a previous
 submitted assessment to compare with, and a reviewed assessment with every question
 answered and commented (some "Not applicable" and "Don't know") plus shared consultant
-notes. Then it measures:
+notes, targets set from an ambition (a few raised by hand) and an action with an owner and
+a due date for each of the first three workstreams. Then it measures:
 
 - cold: the first render in this process, including the import of WeasyPrint;
 - warm: median and p95 of --runs renders (HTML and PDF, never from the cache), in wall
@@ -55,6 +56,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, help="also write the PDF here")
+    parser.add_argument("--board-output", type=Path, help="also write the board report here")
     args = parser.parse_args()
 
     if DATABASE.exists():
@@ -115,6 +117,9 @@ def main() -> None:
         )
         board.append(time.perf_counter() - started)
         board_cpu.append(time.process_time() - started_cpu)
+    if args.board_output:
+        args.board_output.write_bytes(board_pdf)
+        print(f"wrote {args.board_output}")
 
     tracemalloc.start()
     report.render_pdf(report.report_html(assessment), timeout=BENCH_TIMEOUT)
@@ -286,7 +291,47 @@ def build_assessment(rng: random.Random):
             "foundation components, before investing in automated retraining."
         ),
     )
+    plan_targets_and_actions(current, owner)
     return Assessment.objects.select_related("organisation", "bank").get(pk=current.pk), bank_file
+
+
+def plan_targets_and_actions(assessment, owner) -> None:
+    """Targets from the in-production ambition, three raised a level by hand, and an action
+    with an owner and a due date for each of the first three workstreams."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from assessment import services
+    from assessment.domain.targets import IN_PRODUCTION, suggest_targets
+    from assessment.models import Membership
+    from assessment.results import results_for
+    from assessment.services.actions import ActionFields
+    from assessment.structure import bank_structure
+
+    levels = suggest_targets(IN_PRODUCTION, bank_structure(assessment.bank).target_subjects)
+    for slug in list(levels)[:3]:
+        levels[slug] = min(4, levels[slug] + 1)
+    services.set_targets(assessment=assessment, levels=levels, ambition=IN_PRODUCTION, user=owner)
+    lead = get_user_model().objects.create_user(
+        "sam@northwind.example", password=None, first_name="Sam", last_name="Okafor"
+    )
+    Membership.objects.create(user=lead, organisation=assessment.organisation, role="member")
+    for number, workstream in enumerate(results_for(assessment).roadmap.workstreams[:3]):
+        services.create_action(
+            organisation=assessment.organisation,
+            user=owner,
+            planned_in=assessment,
+            fields=ActionFields(
+                title=workstream.title,
+                components=tuple(item.component for item in workstream.items),
+                from_level=None,
+                to_level=None,
+                owner_id=(lead if number % 2 else owner).pk,
+                due_date=timezone.localdate() + timezone.timedelta(days=30 * (number + 1)),
+                status="in_progress" if number == 0 else "not_started",
+                note="",
+            ),
+        )
 
 
 if __name__ == "__main__":
