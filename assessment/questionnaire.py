@@ -143,7 +143,7 @@ def take_pending_post(request):
     return selectors.querydict(pending["data"])
 
 
-def save_page(assessment: Assessment, user, page, *, partial: bool):
+def save_page(assessment: Assessment, user, page, *, partial: bool, participant=None):
     """Save a posted page: None when it has errors and must be saved whole (or not at all).
 
     A background save (partial) stores the answers that are valid and reports the others,
@@ -153,7 +153,9 @@ def save_page(assessment: Assessment, user, page, *, partial: bool):
         raise services.NotEditable(assessment.status)
     if not page.is_valid() and not partial:
         return None
-    return services.save_answers(assessment=assessment, user=user, submissions=page.submissions)
+    return services.save_answers(
+        assessment=assessment, user=user, submissions=page.submissions, participant=participant
+    )
 
 
 def confirm_section(request, assessment: Assessment, section) -> str:

@@ -14,6 +14,8 @@ from assessment.models import (
     Component,
     Membership,
     Organisation,
+    Participant,
+    ParticipantAnswer,
     Question,
     QuestionBank,
     Section,
@@ -80,6 +82,16 @@ def answers_by_question(assessment: Assessment) -> dict[int, Answer]:
     }
 
 
+def own_answers_by_question(participant: Participant) -> dict[int, ParticipantAnswer]:
+    """A team assessment participant's own answers, for their review page."""
+    return {
+        answer.question_id: answer
+        for answer in ParticipantAnswer.objects.filter(participant=participant).select_related(
+            "choice", "participant__user"
+        )
+    }
+
+
 @dataclass(frozen=True)
 class SavedAnswer:
     """The part of a saved answer that a section page shows."""
@@ -92,8 +104,16 @@ class SavedAnswer:
     carried_over: bool = False
 
 
-def answers_for_questionnaire(assessment: Assessment) -> dict[int, SavedAnswer]:
-    """Every answer of the assessment, read as plain rows: the section page's hot path."""
+def answers_for_questionnaire(
+    assessment: Assessment, participant: Participant | None = None
+) -> dict[int, SavedAnswer]:
+    """Every answer of the assessment (or of one participant in a team assessment), read as
+    plain rows: the section page's hot path."""
+    if participant is not None:
+        rows = ParticipantAnswer.objects.filter(participant=participant).values_list(
+            "question_id", "status", "choice_id", "comment", "revision"
+        )
+        return {row[0]: SavedAnswer(*row) for row in rows}
     rows = Answer.objects.filter(assessment=assessment).values_list(
         "question_id", "status", "choice_id", "comment", "revision", "carried_over"
     )

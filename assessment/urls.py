@@ -6,6 +6,7 @@ from assessment.throttle import throttle_posts
 from assessment.views import (
     accounts,
     actions,
+    calibration,
     downloads,
     optional,
     plans,
@@ -92,6 +93,21 @@ urlpatterns = [
         name="assessment_section_applies",
     ),
     path("assessments/<int:assessment_id>/targets/", plans.targets, name="assessment_targets"),
+    path(
+        "assessments/<int:assessment_id>/calibration/",
+        calibration.calibration_page,
+        name="assessment_calibration",
+    ),
+    path(
+        "assessments/<int:assessment_id>/team/finished/",
+        calibration.finished,
+        name="assessment_team_finished",
+    ),
+    path(
+        "assessments/<int:assessment_id>/team/settings/",
+        calibration.team_settings,
+        name="assessment_team_settings",
+    ),
     path("assessments/<int:assessment_id>/review/", questionnaire.review, name="assessment_review"),
     path("assessments/<int:assessment_id>/submit/", questionnaire.submit, name="assessment_submit"),
     path(

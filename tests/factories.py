@@ -12,6 +12,8 @@ from assessment.models import (
     Assessment,
     Membership,
     Organisation,
+    Participant,
+    ParticipantAnswer,
     Question,
     QuestionBank,
 )
@@ -50,10 +52,15 @@ def make_assessment(*, organisation: Organisation, bank: QuestionBank, **fields)
 
 def answer(assessment: Assessment, question_slug: str, level: int | None = None, **fields):
     """Answer a question at a level, or with status=not_applicable / dont_know."""
-    question = Question.objects.get(component__section__bank=assessment.bank, slug=question_slug)
+    question, choice = _question_and_choice(assessment.bank, question_slug, level, fields)
+    return Answer.objects.create(assessment=assessment, question=question, choice=choice, **fields)
+
+
+def _question_and_choice(bank: QuestionBank, question_slug: str, level: int | None, fields: dict):
+    question = Question.objects.get(component__section__bank=bank, slug=question_slug)
     choice = question.choices.get(level=level) if level is not None else None
     fields.setdefault("status", Answer.Status.ANSWERED if choice else Answer.Status.DONT_KNOW)
-    return Answer.objects.create(assessment=assessment, question=question, choice=choice, **fields)
+    return question, choice
 
 
 # An answer for every question of the sample bank (None: "Don't know").
@@ -87,4 +94,29 @@ def submitted(organisation, bank, user, title="MLOps maturity 2026"):
 def make_action(*, organisation: Organisation, **fields) -> Action:
     return Action.objects.create(
         organisation=organisation, title=fields.pop("title", "Version the training data"), **fields
+    )
+
+
+def make_team_assessment(*, organisation, bank, owner, members=(), **fields) -> Assessment:
+    """A team assessment started by ``owner``, who takes part with ``members``."""
+    assessment = make_assessment(
+        organisation=organisation, bank=bank, created_by=owner, mode=Assessment.Mode.TEAM, **fields
+    )
+    Participant.objects.bulk_create(
+        Participant(assessment=assessment, user=person, name=person.get_full_name() or person.email)
+        for person in (owner, *members)
+    )
+    return assessment
+
+
+def participant_of(assessment: Assessment, user) -> Participant:
+    return Participant.objects.get(assessment=assessment, user=user)
+
+
+def own_answer(participant: Participant, question_slug: str, level: int | None = None, **fields):
+    """A participant's own answer at a level, or with status=not_applicable / dont_know."""
+    bank = participant.assessment.bank
+    question, choice = _question_and_choice(bank, question_slug, level, fields)
+    return ParticipantAnswer.objects.create(
+        participant=participant, question=question, choice=choice, **fields
     )

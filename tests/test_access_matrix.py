@@ -104,6 +104,10 @@ ASSESSMENT_A_RESULT = Row(TO_LOGIN, OK, OK, NOT_FOUND, OK, OK)
 # covers a bank that has one).
 OPTIONAL_SECTION_PAGE = Row(TO_LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_ADMIN, TO_ADMIN)
 
+# Only a team assessment has a calibration; assessment A is answered by one team together
+# (tests/test_team_views.py covers the calibration of a team assessment).
+TEAM_ASSESSMENT_PAGE = Row(TO_LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_ADMIN, TO_ADMIN)
+
 # Keyed by URL name. Every named pattern outside the admin namespace must be here.
 EXPECTED: dict[str, Row] = {
     "home": PUBLIC,
@@ -134,6 +138,9 @@ EXPECTED: dict[str, Row] = {
     "assessment_review": ASSESSMENT_A_PAGE,
     "assessment_targets": ASSESSMENT_A_PAGE,
     "assessment_submit": POST_ONLY,
+    "assessment_calibration": TEAM_ASSESSMENT_PAGE,
+    "assessment_team_finished": POST_ONLY,
+    "assessment_team_settings": POST_ONLY,
     "assessment_results": ASSESSMENT_A_RESULT,
     "assessment_results_json": ASSESSMENT_A_RESULT,
     "assessment_report": ASSESSMENT_A_RESULT,

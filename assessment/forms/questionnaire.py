@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from assessment.domain.targets import AMBITIONS
 from assessment.models import COMMENT_MAX_LENGTH, Answer, Assessment, Organisation, Question
-from assessment.selectors import SavedAnswer
+from assessment.selectors import SavedAnswer, open_invitations
 from assessment.services import AnswerSubmission
 from assessment.text import reject_control_characters
 
@@ -49,7 +50,51 @@ class NewAssessmentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    mode = forms.ChoiceField(
+        label=_("Who answers?"),
+        choices=[
+            (
+                Assessment.Mode.SINGLE,
+                _("We answer together: everyone sees and edits one set of answers"),
+            ),
+            (
+                Assessment.Mode.TEAM,
+                _(
+                    "Each of us answers on our own, then we compare our answers and agree "
+                    "one answer per question"
+                ),
+            ),
+        ],
+        initial=Assessment.Mode.SINGLE,
+        widget=forms.RadioSelect,
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Who else takes part (team assessment)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "You take part yourself. Invite colleagues from the Team page to list them here."
+        ),
+    )
+    invited = forms.ModelMultipleChoiceField(
+        label=_("People invited who have not joined yet"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They can answer once they accept their invitation."),
+    )
+    show_names = forms.BooleanField(
+        label=_("Show each person's name next to their answers when we compare them"),
+        required=False,
+        help_text=_("Otherwise answers are listed as Participant 1, 2, 3…"),
+    )
+    participants_see_calibration = forms.BooleanField(
+        label=_("Let everyone taking part see the comparison, not only me"),
+        required=False,
+    )
+
+    def __init__(self, *args, organisation: Organisation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["prefill_from"].queryset = Assessment.objects.filter(
             organisation=organisation, submitted_at__isnull=False
@@ -58,6 +103,37 @@ class NewAssessmentForm(forms.Form):
             gettext("%(title)s (submitted %(date)s)")
             % {"title": a.title, "date": f"{a.submitted_at:%d %b %Y}"}
         )
+        members = (
+            get_user_model()
+            .objects.filter(membership__organisation=organisation, is_active=True)
+            .select_related("membership")
+        )
+        if user is not None:
+            members = members.exclude(pk=user.pk)
+        self.fields["participants"].queryset = members.order_by("first_name", "email")
+        self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.email
+        self.fields["invited"].queryset = open_invitations(organisation).order_by("email")
+        self.fields["invited"].label_from_instance = lambda invitation: invitation.email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == Assessment.Mode.TEAM:
+            if cleaned.get("prefill_from"):
+                self.add_error(
+                    "prefill_from",
+                    gettext(
+                        "A team assessment starts blank, so that each person answers on their "
+                        "own: choose “Nothing”, or “We answer together” to copy answers."
+                    ),
+                )
+            if not cleaned.get("participants") and not cleaned.get("invited"):
+                self.add_error(
+                    "participants",
+                    gettext(
+                        "Choose at least one colleague to answer with you, or answer together."
+                    ),
+                )
+        return cleaned
 
 
 @dataclass(frozen=True)

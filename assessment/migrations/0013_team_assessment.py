@@ -40,7 +40,6 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=300)),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='assessment.assessment')),
                 ('invitation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessment.invitation')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='participations', to=settings.AUTH_USER_MODEL)),

@@ -16,7 +16,8 @@ AGREED_NOTE_MAX_LENGTH = 2000
 class Participant(models.Model):
     """Someone asked to answer a team assessment on their own: a member, or someone invited
     to the organisation who becomes one on joining (``user`` is set then). A participant who
-    leaves keeps their answers in the spread as a former participant."""
+    leaves the organisation (or whose account is deleted) keeps their answers in the spread
+    as a former participant."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="participants"
@@ -36,7 +37,6 @@ class Participant(models.Model):
     name = models.CharField(max_length=300)
     added_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "added_at", "pk"]
@@ -50,10 +50,6 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.assessment_id}"
-
-    @property
-    def is_former(self) -> bool:
-        return self.left_at is not None
 
 
 class ParticipantAnswer(models.Model):
@@ -84,6 +80,20 @@ class ParticipantAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}/{self.question_id}: {self.get_status_display()}"
+
+    # A participant's answers are only ever their own: these let a conflict between two of
+    # their tabs read like one on the shared answers.
+    @property
+    def answered_by(self):
+        return self.participant.user
+
+    @property
+    def answered_by_id(self) -> int | None:
+        return self.participant.user_id
+
+    @property
+    def carried_over(self) -> bool:
+        return False
 
 
 class AgreedAnswer(models.Model):

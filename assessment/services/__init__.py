@@ -50,8 +50,22 @@ from assessment.services.review import (
     review_transition,
     submit_assessment,
 )
+from assessment.services.team import (
+    Decision,
+    agree_answers,
+    claim_invited_participations,
+    set_finished,
+    start_team_assessment,
+    update_team_settings,
+)
 
 __all__ = [
+    "Decision",
+    "agree_answers",
+    "claim_invited_participations",
+    "set_finished",
+    "start_team_assessment",
+    "update_team_settings",
     "ActionConflict",
     "ActionFields",
     "comment_on_action",

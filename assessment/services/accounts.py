@@ -22,6 +22,7 @@ from assessment.models import (
     Membership,
     Organisation,
 )
+from assessment.services.team import claim_invited_participations
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def accept_invitation(
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    claim_invited_participations(invitation=invitation, user=user)
     return user
 
 

@@ -17,6 +17,8 @@ from assessment.models import (
     Assessment,
     Choice,
     Organisation,
+    Participant,
+    ParticipantAnswer,
     Question,
     QuestionBank,
 )
@@ -168,9 +170,15 @@ class SaveOutcome:
 
 @transaction.atomic
 def save_answers(
-    *, assessment: Assessment, user, submissions: list[AnswerSubmission]
+    *,
+    assessment: Assessment,
+    user,
+    submissions: list[AnswerSubmission],
+    participant: Participant | None = None,
 ) -> SaveOutcome:
-    """Upsert the answers of one page, all or nothing.
+    """Upsert the answers of one page, all or nothing: the assessment's own answers, or in a
+    team assessment the ``participant``'s answers (the team's answers of record are agreed
+    from these on the calibration page).
 
     A submission made while looking at an older revision than the saved one is a conflict
     unless it sends the same answer: then nothing is written and the conflicts are returned,
@@ -185,11 +193,17 @@ def save_answers(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_editable:
         raise NotEditable(locked.status)
+    if participant is None:
+        model, owner, stamp = Answer, {"assessment": locked}, {"answered_by": user}
+        related = ("choice", "answered_by")
+    else:
+        model, owner, stamp = ParticipantAnswer, {"participant": participant}, {}
+        related = ("participant__user",)
     existing = {
         answer.question_id: answer
-        for answer in Answer.objects.filter(
-            assessment=locked, question__in=[s.question for s in submissions]
-        ).select_related("choice", "answered_by")
+        for answer in model.objects.filter(
+            **owner, question__in=[s.question for s in submissions]
+        ).select_related(*related)
     }
     outcome = SaveOutcome()
     to_create, to_update = [], []
@@ -198,13 +212,13 @@ def save_answers(
         current = existing.get(submission.question.pk)
         if current is None:
             to_create.append(
-                Answer(
-                    assessment=locked,
+                model(
+                    **owner,
+                    **stamp,
                     question=submission.question,
                     choice=submission.choice,
                     status=submission.status,
                     comment=submission.comment,
-                    answered_by=user,
                 )
             )
             outcome.revisions[submission.question.pk] = 1
@@ -228,16 +242,18 @@ def save_answers(
     if outcome.conflicts:
         outcome.revisions = {}
         return outcome
-    Answer.objects.bulk_create(to_create)
+    model.objects.bulk_create(to_create)
     if to_update:
         # Only the answer itself differs per row; who, when and the revision are the same
         # change for every row, so one plain UPDATE sets them (a CASE per row is slower).
-        Answer.objects.bulk_update(to_update, ["status", "choice", "comment"])
-        Answer.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
-            answered_by=user, updated_at=now, revision=F("revision") + 1, carried_over=False
+        model.objects.bulk_update(to_update, ["status", "choice", "comment"])
+        if participant is None:
+            stamp["carried_over"] = False
+        model.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
+            **stamp, updated_at=now, revision=F("revision") + 1
         )
     outcome.saved = len(to_create) + len(to_update)
-    if outcome.saved:
+    if outcome.saved and participant is None:
         locked.answered_count = Answer.objects.filter(assessment=locked).count()
         locked.last_edited_by = user
         locked.save(update_fields=["answered_count", "last_edited_by", "updated_at"])

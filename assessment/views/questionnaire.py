@@ -2,6 +2,7 @@
 pages, the review page and submitting."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,8 +17,9 @@ from assessment import (
     refusals,
     selectors,
     services,
+    team,
 )
-from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Action
+from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Action, Assessment
 from assessment.results import skipped_sections
 from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
@@ -46,7 +48,7 @@ def render_dashboard(request, organisation, form, *, status: int = 200):
 def dashboard(request):
     organisation = selectors.get_organisation_for_user(request.user)
     return render_dashboard(
-        request, organisation, forms.NewAssessmentForm(organisation=organisation)
+        request, organisation, forms.NewAssessmentForm(organisation=organisation, user=request.user)
     )
 
 
@@ -55,12 +57,25 @@ def dashboard(request):
 def assessment_start(request):
     organisation = selectors.get_organisation_for_user(request.user)
     bank = selectors.current_bank()
-    form = forms.NewAssessmentForm(request.POST, organisation=organisation)
+    form = forms.NewAssessmentForm(request.POST, organisation=organisation, user=request.user)
     if bank is None:
         messages.error(request, _("No questionnaire is published yet. Please try again later."))
         return redirect("dashboard")
     if not form.is_valid():
         return render_dashboard(request, organisation, form, status=400)
+    if form.cleaned_data["mode"] == Assessment.Mode.TEAM:
+        outcome = services.start_team_assessment(
+            organisation=organisation,
+            user=request.user,
+            bank=bank,
+            title=form.cleaned_data["title"],
+            ambition=form.cleaned_data["ambition"],
+            members=list(form.cleaned_data["participants"]),
+            invitations=list(form.cleaned_data["invited"]),
+            show_names=form.cleaned_data["show_names"],
+            participants_see_calibration=form.cleaned_data["participants_see_calibration"],
+        )
+        return redirect("assessment_overview", assessment_id=outcome.assessment.pk)
     outcome = services.start_assessment(
         organisation=organisation,
         user=request.user,
@@ -89,7 +104,8 @@ def assessment_start(request):
 def assessment_overview(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
     structure = bank_structure(assessment.bank)
-    answers = selectors.answers_by_question(assessment)
+    participant = team.participant_for(request.user, assessment)
+    answers = selectors.answers_for_questionnaire(assessment, participant)
     progress = selectors.section_progress(structure, answers)
     left_out = skipped_sections(assessment)
     carried = selectors.carried_over_by_section(structure, answers, left_out)
@@ -97,6 +113,7 @@ def assessment_overview(request, assessment_id: int):
         request,
         "assessment/overview.html",
         {
+            "team": team.team_panel(request.user, assessment, participant),
             "assessment": assessment,
             "structure": structure,
             "sections": [
@@ -140,7 +157,8 @@ def section(request, assessment_id: int, section_slug: str):
         return redirect(
             "assessment_section_applies", assessment_id=assessment.pk, section_slug=current.slug
         )
-    answers = selectors.answers_for_questionnaire(assessment)
+    participant = team.participant_for(request.user, assessment)
+    answers = selectors.answers_for_questionnaire(assessment, participant)
     questions = questionnaire.section_questions(current)
 
     pending = questionnaire.take_pending_post(request)
@@ -150,7 +168,9 @@ def section(request, assessment_id: int, section_slug: str):
     if data is not None:
         background = questionnaire.wants_json(request)
         try:
-            outcome = questionnaire.save_page(assessment, request.user, page, partial=background)
+            outcome = questionnaire.save_page(
+                assessment, request.user, page, partial=background, participant=participant
+            )
         except services.NotEditable:
             # Submitted before or while this was sent: say so, and show what was sent.
             assessment.refresh_from_db(fields=["status"])
@@ -176,7 +196,7 @@ def section(request, assessment_id: int, section_slug: str):
                 page.show_conflicts(outcome.conflicts, viewer=request.user)
                 conflict_heading = questionnaire.conflict_heading(outcome.conflicts, request.user)
                 status = 409
-        answers = selectors.answers_for_questionnaire(assessment)
+        answers = selectors.answers_for_questionnaire(assessment, participant)
 
     editable = assessment.is_editable
     previous, following = structure.neighbours(current)
@@ -210,6 +230,7 @@ def section(request, assessment_id: int, section_slug: str):
             "carried_over": carried_over,
             "copied_from": copied_from,
             "confirm_carried_over": questionnaire.CONFIRM_CARRIED_OVER,
+            "participant": participant,
             "questions_html": (
                 markup.grid_markup if current.layout == "grid" else markup.questions_markup
             )(page.rows, editable=editable, copied_from=copied_from),
@@ -225,7 +246,12 @@ def render_review(
     ``confirming`` after one refused for carried-over answers: the page's own lists then say
     why, once (no flash message repeats it)."""
     structure = bank_structure(assessment.bank)
-    answers = selectors.answers_by_question(assessment)
+    participant = team.participant_for(request.user, assessment)
+    answers = (
+        selectors.own_answers_by_question(participant)
+        if participant
+        else selectors.answers_by_question(assessment)
+    )
     left_out = skipped_sections(assessment)
     carried = selectors.carried_over_by_section(structure, answers, left_out)
     sections = selectors.review_sections(structure, answers, left_out)
@@ -249,6 +275,7 @@ def render_review(
             "refused": refused and bool(unanswered),
             "confirming": confirming,
             "confirm_field": CARRIED_OVER_CONFIRMED,
+            "team": team.team_panel(request.user, assessment, participant),
         },
         status=status,
     )
@@ -271,6 +298,8 @@ def review(request, assessment_id: int):
 @member_required
 def submit(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id)
+    if assessment.is_team:
+        return submit_team(request, assessment)
     try:
         services.submit_assessment(
             assessment=assessment,
@@ -284,6 +313,33 @@ def submit(request, assessment_id: int):
     except services.CarriedOverRemain:
         # Not an error: asked once more, on the review page, with the sections to check.
         return render_review(request, assessment, confirming=True)
+    except services.TransitionError as error:
+        messages.error(request, refusals.transition_refused(error))
+        return redirect("assessment_overview", assessment_id=assessment.pk)
+    messages.success(request, _("Submitted. Here are your results."))
+    return redirect("assessment_results", assessment_id=assessment.pk)
+
+
+def submit_team(request, assessment):
+    """A team assessment is submitted by its owner from the calibration page, with the
+    answers of record; a refusal is said there."""
+    if not team.manages_team(request.user, assessment):
+        raise PermissionDenied(_("Only the owner of this team assessment can submit it."))
+    try:
+        services.submit_assessment(
+            assessment=assessment, user=request.user, carried_over_confirmed=True
+        )
+    except services.IncompleteAssessment as refusal:
+        messages.error(
+            request,
+            ngettext(
+                "Not submitted: %(count)d question has no answer of record yet.",
+                "Not submitted: %(count)d questions have no answer of record yet.",
+                len(refusal.unanswered),
+            )
+            % {"count": len(refusal.unanswered)},
+        )
+        return redirect("assessment_calibration", assessment_id=assessment.pk)
     except services.TransitionError as error:
         messages.error(request, refusals.transition_refused(error))
         return redirect("assessment_overview", assessment_id=assessment.pk)
