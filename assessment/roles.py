@@ -31,6 +31,9 @@ CONSULTANT_PERMISSIONS = (
     "view_actionchange",
     "view_actioncomment",
     "add_actioncomment",
+    # Cohorts: a consultant sees the cohorts they belong to (admin/cohorts.py scopes them).
+    "view_cohort",
+    "view_cohortorganisation",
 )
 
 
@@ -44,17 +47,26 @@ def consultants_group() -> Group:
     return group
 
 
-# Lead consultants (migration 0011) may also assign an assessment to any consultant; a
-# lead is a consultant too (in both groups). Superusers may do everything a lead may.
+# Lead consultants (migration 0011) may also assign an assessment to any consultant, and
+# (migration 0014) create cohorts and see every one; a lead is a consultant too (in both
+# groups). Superusers may do everything a lead may.
 LEAD_CONSULTANTS_GROUP = "Lead consultants"
 ASSIGN_PERMISSION = "assessment.assign_assessment"
+LEAD_PERMISSIONS = (
+    "assign_assessment",
+    "add_cohort",
+    "change_cohort",
+    "add_cohortorganisation",
+    "change_cohortorganisation",
+    "delete_cohortorganisation",
+)
 
 
 def lead_consultants_group() -> Group:
     group, _ = Group.objects.get_or_create(name=LEAD_CONSULTANTS_GROUP)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label="assessment", codename="assign_assessment"
+            content_type__app_label="assessment", codename__in=LEAD_PERMISSIONS
         )
     )
     return group

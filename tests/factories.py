@@ -1,8 +1,10 @@
 """The one way tests build objects: small functions with sensible defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessment import services
 from assessment.bank import load_bank, read_bank_file
@@ -10,6 +12,8 @@ from assessment.models import (
     Action,
     Answer,
     Assessment,
+    Cohort,
+    CohortOrganisation,
     Membership,
     Organisation,
     Participant,
@@ -95,6 +99,72 @@ def make_action(*, organisation: Organisation, **fields) -> Action:
     return Action.objects.create(
         organisation=organisation, title=fields.pop("title", "Version the training data"), **fields
     )
+
+
+def make_cohort(*, consultants=(), organisations=(), **fields) -> Cohort:
+    """A cohort whose window opened 30 days ago and is due in 30 days, unless told otherwise."""
+    today = timezone.localdate()
+    fields.setdefault("name", "BridgeAI cohort 4")
+    fields.setdefault("opens_on", today - timedelta(days=30))
+    fields.setdefault("due_on", today + timedelta(days=30))
+    cohort = Cohort.objects.create(**fields)
+    cohort.consultants.add(*consultants)
+    CohortOrganisation.objects.bulk_create(
+        CohortOrganisation(cohort=cohort, organisation=organisation)
+        for organisation in organisations
+    )
+    return cohort
+
+
+def bulk_cohort(cohort: Cohort, bank: QuestionBank, count: int) -> list[Organisation]:
+    """``count`` organisations in the cohort, built with bulk_create: a fifth invited (nobody
+    joined), the rest with an owner and an assessment in turn a draft, submitted, in review
+    and reviewed; the submitted ones answered at SAMPLE_LEVELS."""
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Cohort organisation {n:04d}", sector="technology", size="small")
+        for n in range(count)
+    )
+    CohortOrganisation.objects.bulk_create(
+        CohortOrganisation(cohort=cohort, organisation=organisation)
+        for organisation in organisations
+    )
+    joined = [o for n, o in enumerate(organisations) if n % 5]
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(
+            username=f"owner{o.pk}@cohort.example", email=f"owner{o.pk}@cohort.example"
+        )
+        for o in joined
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation=o, role=Membership.Role.OWNER)
+        for user, o in zip(users, joined, strict=True)
+    )
+    statuses = ["draft", "submitted", "in_review", "reviewed"]
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            organisation=o,
+            bank=bank,
+            title="MLOps maturity",
+            status=statuses[n % 4],
+            answered_count=len(SAMPLE_LEVELS),
+            overall_level=None if n % 4 == 0 else 2,
+        )
+        for n, o in enumerate(joined)
+    )
+    questions = {q.slug: q for q in Question.objects.filter(component__section__bank=bank)}
+    choices = {(c.question_id, c.level): c for q in questions.values() for c in q.choices.all()}
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            question=questions[slug],
+            choice=None if level is None else choices[(questions[slug].pk, level)],
+            status=Answer.Status.ANSWERED if level is not None else Answer.Status.DONT_KNOW,
+        )
+        for assessment in assessments
+        if assessment.status != "draft"
+        for slug, level in SAMPLE_LEVELS.items()
+    )
+    return organisations
 
 
 def make_team_assessment(*, organisation, bank, owner, members=(), **fields) -> Assessment:

@@ -118,6 +118,8 @@ def test_the_consultants_group_has_exactly_the_review_permissions(consultant):
         "view_actionchange",
         "view_actioncomment",
         "add_actioncomment",
+        "view_cohort",
+        "view_cohortorganisation",
     }
     assert not consultant.is_superuser
 

@@ -82,9 +82,11 @@ def as_user(client, user):
 # --- Assignment ---------------------------------------------------------------------------
 
 
-def test_migrations_create_the_lead_consultants_group_with_only_the_assign_permission(db):
+def test_migrations_create_the_lead_consultants_group_with_only_the_lead_permissions(db):
     group = Group.objects.get(name="Lead consultants")
-    assert [p.codename for p in group.permissions.all()] == ["assign_assessment"]
+    codenames = {p.codename for p in group.permissions.all()}
+    assert codenames == {"assign_assessment", *roles.LEAD_PERMISSIONS}
+    assert "delete_cohort" not in codenames
 
 
 def test_a_consultant_assigns_themselves_and_the_history_records_it(
@@ -233,9 +235,9 @@ def test_the_list_runs_the_same_queries_for_1_and_30_assessments(
         Assessment.objects.filter(pk=made.pk).update(
             assigned_to=(consultant, other_consultant, None)[index % 3]
         )
-    # The session's user, their two permission lookups, the bank filter's versions, the
-    # count, the page, and its organisations, banks and assignees.
-    assert queries_for(client, url) == one == 9
+    # The session's user, their two permission lookups, the bank and cohort filters'
+    # choices, the count, the page, and its organisations, their cohorts, banks and assignees.
+    assert queries_for(client, url) == one == 11
     assert queries_for(client, f"{url}?assigned=me&waiting=7") <= one
 
 

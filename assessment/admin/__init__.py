@@ -12,6 +12,7 @@ One module per role; importing them registers their admins with the site.
 from assessment.admin import (  # noqa: F401
     banks,
     branding,
+    cohorts,
     organisations,
     plans,
     records,

@@ -29,6 +29,7 @@ from assessment.admin.review_assign import AssignmentMixin
 from assessment.admin.review_list import (
     AssigneeFilter,
     BankVersionFilter,
+    CohortFilter,
     ReviewListMixin,
     WaitingFilter,
 )
@@ -54,6 +55,7 @@ class AssessmentAdmin(
         "submitted",
         "waiting",
         "assignee",
+        "cohort",
         "bank_version",
         "level",
         "answered",
@@ -62,6 +64,7 @@ class AssessmentAdmin(
         "status",
         AssigneeFilter,
         WaitingFilter,
+        CohortFilter,
         "overall_level",
         "organisation__sector",
         "organisation__size",

@@ -1,5 +1,6 @@
-"""The assessment list: its filters (bank version, assigned to me, waiting more than N days),
-its columns (level and score, waiting time, assignee, times in the organisation's zone)
+"""The assessment list: its filters (bank version, assigned to me, waiting more than N days,
+cohort), its columns (level and score, waiting time, assignee, cohort, times in the
+organisation's zone)
 and its changelist, which reads related rows in small queries instead of joins."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
@@ -15,8 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessment.admin.site import person
+from assessment.cohort_dashboard import cohorts_for, window_start
 from assessment.levels import LEVEL_LABELS
-from assessment.models import Assessment, QuestionBank
+from assessment.models import Assessment, CohortOrganisation, QuestionBank
 
 Status = Assessment.Status
 # Waiting for a consultant: submitted, or in review (not with the organisation).
@@ -77,6 +80,38 @@ class WaitingFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=WAITING_STATUSES, submitted_at__lte=since)
 
 
+class CohortFilter(admin.SimpleListFilter):
+    """The assessments of a cohort's organisations started in its window; the cohorts a
+    consultant sees (cohort_dashboard.cohorts_for) are listed, and only they filter."""
+
+    title = _("cohort")
+    parameter_name = "cohort"
+
+    def has_output(self) -> bool:
+        # Applied even with no cohort to list: another cohort's id must filter to nothing.
+        return True
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in cohorts_for(request.user).values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        cohort = (
+            cohorts_for(request.user).filter(pk=self.value()).first()
+            if self.value().isdigit()
+            else None
+        )
+        if cohort is None:
+            return queryset.none()
+        return queryset.filter(
+            organisation_id__in=CohortOrganisation.objects.filter(cohort=cohort).values(
+                "organisation_id"
+            ),
+            created_at__gte=window_start(cohort),
+        )
+
+
 class AssessmentChangeList(ChangeList):
     """Fetches the page's organisations, banks and assignees in small queries instead of joins.
 
@@ -87,6 +122,11 @@ class AssessmentChangeList(ChangeList):
 
     def apply_select_related(self, qs):
         return qs.prefetch_related(*self.list_select_related)
+
+    def get_queryset(self, request, exclude_parameters=None):
+        # The cohort column names only the cohorts this consultant sees.
+        cohorts = Prefetch("organisation__cohorts", queryset=cohorts_for(request.user))
+        return super().get_queryset(request, exclude_parameters).prefetch_related(cohorts)
 
 
 class ReviewListMixin:
@@ -114,6 +154,10 @@ class ReviewListMixin:
     @admin.display(description=_("Assignee"))
     def assignee(self, obj: Assessment) -> str:
         return "—" if obj.assigned_to_id is None else person(obj.assigned_to)
+
+    @admin.display(description=_("Cohort"))
+    def cohort(self, obj: Assessment) -> str:
+        return ", ".join(cohort.name for cohort in obj.organisation.cohorts.all()) or "—"
 
     @admin.display(description=_("Bank"), ordering="bank__version")
     def bank_version(self, obj: Assessment) -> str:

@@ -12,6 +12,13 @@ from assessment.models.bank import (
     Section,
 )
 from assessment.models.branding import ReportBranding
+from assessment.models.cohorts import (
+    Cohort,
+    CohortOrganisation,
+    NotificationKind,
+    NotificationOptOut,
+    SentReminder,
+)
 from assessment.models.organisations import Invitation, Membership, Organisation
 from assessment.models.plans import ComponentTarget
 from assessment.models.reports import StoredReport
@@ -35,12 +42,16 @@ __all__ = [
     "Answer",
     "Assessment",
     "Choice",
+    "Cohort",
+    "CohortOrganisation",
     "Component",
     "ComponentGuidance",
     "ComponentTarget",
     "ConsultantNote",
     "Invitation",
     "Membership",
+    "NotificationKind",
+    "NotificationOptOut",
     "Organisation",
     "Participant",
     "ParticipantAnswer",
@@ -49,5 +60,6 @@ __all__ = [
     "ReportBranding",
     "ReviewEvent",
     "Section",
+    "SentReminder",
     "StoredReport",
 ]

@@ -101,6 +101,8 @@ class Invitation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
+    # A cohort's invitation brings the organisation's owner; a team's, a member.
+    role = models.CharField(max_length=10, choices=Membership.Role, default=Membership.Role.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

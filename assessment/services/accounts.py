@@ -132,8 +132,15 @@ def invitation_token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def invite_member(*, organisation: Organisation, email: str, invited_by) -> tuple[Invitation, str]:
-    """Create an invitation and return it with the one-time token for the link.
+def invite_member(
+    *,
+    organisation: Organisation,
+    email: str,
+    invited_by,
+    role: str = Membership.Role.MEMBER,
+) -> tuple[Invitation, str]:
+    """Create an invitation and return it with the one-time token for the link; accepting
+    it makes a member with ``role`` (a cohort's invitation brings the owner).
 
     Only the token's hash is stored, so a database leak does not leak working links.
     """
@@ -143,6 +150,7 @@ def invite_member(*, organisation: Organisation, email: str, invited_by) -> tupl
         email=normalise_email(email),
         token_hash=invitation_token_hash(token),
         invited_by=invited_by,
+        role=role,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     return invitation, token
@@ -192,9 +200,7 @@ def accept_invitation(
         validate_password(password, user)
         user.set_password(password)
         user.save()
-    Membership.objects.create(
-        user=user, organisation=invitation.organisation, role=Membership.Role.MEMBER
-    )
+    Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     claim_invited_participations(invitation=invitation, user=user)

@@ -1,0 +1,231 @@
+"""Reads for cohorts: which cohorts a consultant sees, and a cohort's dashboard (each
+organisation's state, last activity and level, the counts per state, the levels per
+component), in a number of queries that does not grow with the organisations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment import roles
+from assessment.domain import scoring
+from assessment.exports import BankIndexes
+from assessment.levels import LEVEL_LABELS, LEVELS
+from assessment.models import Answer, Assessment, Cohort, CohortOrganisation, Membership
+from assessment.results import skipped_sections
+
+Status = Assessment.Status
+
+# An organisation's state in its cohort, in the order a cohort moves through them.
+STATES = {
+    "invited": _("Invited"),
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    Status.SUBMITTED: _("Submitted"),
+    Status.IN_REVIEW: _("In review"),
+    Status.CHANGES_REQUESTED: _("Changes requested"),
+    Status.REVIEWED: _("Reviewed"),
+}
+# States whose assessment has a result the cohort's levels count.
+SCORED_STATES = (Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REVIEWED)
+# Not (yet) handed in: reminded before the due date.
+UNSUBMITTED_STATES = ("not_started", "in_progress", Status.CHANGES_REQUESTED)
+
+
+def cohorts_for(user):
+    """The cohorts a consultant sees: the ones they belong to; a lead (or a superuser) all."""
+    if roles.is_lead(user):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(consultants=user)
+
+
+def get_cohort_for_user(user, cohort_id) -> Cohort:
+    try:
+        return cohorts_for(user).get(pk=int(cohort_id))
+    except (Cohort.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such cohort.") from None
+
+
+def window_start(cohort: Cohort) -> datetime:
+    """Assessments created from the start of the opening day (site time) are the cohort's."""
+    return timezone.make_aware(datetime.combine(cohort.opens_on, time.min))
+
+
+def cohort_assessment(cohort: Cohort):
+    """A subquery: the outer organisation's latest assessment started in the cohort's window."""
+    return Subquery(
+        Assessment.objects.filter(
+            organisation=OuterRef("organisation_id"), created_at__gte=window_start(cohort)
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def cohort_links(cohort: Cohort):
+    """The cohort's organisations, each with whether anyone has joined it and the id of its
+    assessment for the cohort (``assessment_id``, None before one is started)."""
+    return (
+        CohortOrganisation.objects.filter(cohort=cohort)
+        .select_related("organisation", "invitation")
+        .annotate(
+            has_members=Exists(Membership.objects.filter(organisation=OuterRef("organisation_id"))),
+            assessment_id=cohort_assessment(cohort),
+        )
+        .order_by("organisation__name", "pk")
+    )
+
+
+@dataclass
+class OrganisationRow:
+    link: CohortOrganisation
+    state: str
+    assessment: Assessment | None
+    percent_answered: int | None
+    last_activity: datetime | None
+
+    @property
+    def organisation(self):
+        return self.link.organisation
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES[self.state])
+
+    @property
+    def level(self) -> int | None:
+        if self.assessment is None or self.state not in SCORED_STATES:
+            return None
+        return self.assessment.overall_level
+
+    @property
+    def level_label(self) -> str:
+        return "" if self.level is None else str(LEVEL_LABELS[self.level])
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    rows: list[OrganisationRow]
+    state_counts: list[tuple[str, str, int]]  # state, label, count
+    # (component title, [count at level 0..4], how many had nothing scored there)
+    heatmap: list[tuple[str, list[int], int]] = field(default_factory=list)
+    heat_max: int = 0
+
+
+def heat_rows(dashboard: Dashboard) -> list[tuple[str, list[tuple[int, int]], int]]:
+    """The heatmap's rows with a shade (0-4) per count, relative to the largest count."""
+    top = dashboard.heat_max or 1
+    return [
+        (title, [(count, -(-4 * count // top)) for count in counts], unscored)
+        for title, counts, unscored in dashboard.heatmap
+    ]
+
+
+def row_state(link, assessment: Assessment | None) -> str:
+    if not link.has_members:
+        return "invited"
+    if assessment is None:
+        return "not_started"
+    if assessment.status == Status.DRAFT:
+        return "in_progress"
+    return assessment.status
+
+
+def last_activity(link, assessment: Assessment | None) -> datetime | None:
+    moments = [link.added_at]
+    if link.invitation is not None and link.invitation.accepted_at:
+        moments.append(link.invitation.accepted_at)
+    if assessment is not None:
+        moments += [assessment.updated_at, assessment.submitted_at, assessment.reviewed_at]
+    return max(moment for moment in moments if moment is not None)
+
+
+def cohort_dashboard(cohort: Cohort) -> Dashboard:
+    """Three queries, and one per question bank in use that this process has not read yet."""
+    links = list(cohort_links(cohort))
+    ids = [link.assessment_id for link in links if link.assessment_id is not None]
+    assessments = {
+        assessment.pk: assessment
+        for assessment in Assessment.objects.filter(pk__in=ids)
+        .select_related("bank")
+        .only(
+            "pk",
+            "status",
+            "answered_count",
+            "overall_level",
+            "overall_score",
+            "section_applies",
+            "updated_at",
+            "submitted_at",
+            "reviewed_at",
+            "organisation_id",
+            "bank__question_count",
+            "bank__version",
+            "bank__status",
+            "bank__source_hash",
+        )
+    }
+    rows = []
+    for link in links:
+        assessment = assessments.get(link.assessment_id)
+        state = row_state(link, assessment)
+        percent = None
+        if assessment is not None and assessment.bank.question_count:
+            percent = round(100 * assessment.answered_count / assessment.bank.question_count)
+        rows.append(
+            OrganisationRow(link, state, assessment, percent, last_activity(link, assessment))
+        )
+    counts = Counter(row.state for row in rows)
+    dashboard = Dashboard(
+        cohort=cohort,
+        rows=rows,
+        state_counts=[(state, str(label), counts[state]) for state, label in STATES.items()],
+    )
+    dashboard.heatmap = component_levels([row.assessment for row in rows if row.level is not None])
+    dashboard.heat_max = max((max(levels) for _, levels, _ in dashboard.heatmap), default=0)
+    return dashboard
+
+
+def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int], int]]:
+    """How many of the assessments reached each level in each component, scored as the
+    results page scores them; components in their bank's order (the newest bank first)."""
+    if not assessments:
+        return []
+    banks = BankIndexes()
+    values: dict[int, dict[str, scoring.AnswerValue]] = {a.pk: {} for a in assessments}
+    bank_of = {a.pk: a.bank_id for a in assessments}
+    for assessment_id, question_id, choice_id, status in Answer.objects.filter(
+        assessment_id__in=list(values)
+    ).values_list("assessment_id", "question_id", "choice_id", "status"):
+        index = banks[bank_of[assessment_id]]
+        slug = index.questions[question_id].slug
+        if status == Answer.Status.ANSWERED:
+            values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
+        else:
+            values[assessment_id][slug] = scoring.AnswerValue(status)
+    titles: dict[str, str] = {}
+    tallies: dict[str, list[int]] = {}
+    unscored: Counter = Counter()
+    for assessment in sorted(assessments, key=lambda a: -a.bank_id):
+        index = banks[assessment.bank_id]
+        result = scoring.score_assessment(
+            index.structure.spec,
+            values[assessment.pk],
+            skipped_sections=skipped_sections(assessment),
+        )
+        for section in result.sections:
+            for component in section.components:
+                titles.setdefault(component.slug, component.title)
+                tally = tallies.setdefault(component.slug, [0] * len(LEVELS))
+                if component.level is None:
+                    unscored[component.slug] += 1
+                else:
+                    tally[component.level] += 1
+    return [(titles[slug], tallies[slug], unscored[slug]) for slug in titles]
