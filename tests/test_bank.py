@@ -192,15 +192,41 @@ def test_load_bank_refuses_invalid_data_itself(sample):
 
 
 @pytest.mark.django_db
-def test_loading_v1_then_v2_publishes_v2_for_new_assessments_and_keeps_v1(capsys):
-    banks = [str(factories.FIXTURES / f"question_bank_v{n}.yaml") for n in (1, 2)]
+def test_loading_the_makefiles_banks_publishes_the_last_for_new_assessments_and_keeps_the_rest(
+    capsys,
+):
+    banks = [str(factories.FIXTURES / f"question_bank_v{n}.yaml") for n in ("1", "2", "2_1")]
     call_command("load_question_bank", *banks)
     call_command("load_question_bank", *banks)  # as `make run` does each time
 
-    assert selectors.current_bank().version == "2"
-    v1 = QuestionBank.objects.get(version="1.0")
-    assert v1.status == QuestionBank.Status.RETIRED and v1.published_at is not None
-    assert capsys.readouterr().out.count("already loaded and unchanged") == 2
+    assert selectors.current_bank().version == "2.1"
+    for version in ("1.0", "2"):
+        earlier = QuestionBank.objects.get(version=version)
+        assert earlier.status == QuestionBank.Status.RETIRED and earlier.published_at is not None
+    assert capsys.readouterr().out.count("already loaded and unchanged") == 3
+
+
+def test_prefill_from_may_name_several_earlier_versions_each_once(sample):
+    slugs = [q["slug"] for s in sample["sections"] for c in s["components"] for q in c["questions"]]
+    sample["prefill_from"] = [
+        {"version": "1.0", "questions": {slugs[0]: "old-one", slugs[1]: "old-one"}},
+        {"version": "1.0", "questions": {"no-such-question": "old-two"}},
+        {"version": "0.9"},
+    ]
+
+    assert messages(sample) == [
+        f"bank › prefill_from[0]: earlier question 'old-one' is mapped to both '{slugs[0]}' "
+        f"and '{slugs[1]}'; one answer can fill one question",
+        "bank › prefill_from[1]: question 'no-such-question' is not in this bank",
+        "bank › prefill_from[1]: version '1.0' is listed more than once",
+        "bank › prefill_from[2]: field 'questions' must map this bank's question slugs to the "
+        "earlier version's",
+    ]
+    sample["prefill_from"] = [
+        {"version": "1.0", "questions": {slugs[0]: "old-one"}},
+        {"version": "0.9", "questions": {slugs[0]: "older-one"}},
+    ]
+    assert messages(sample) == []
 
 
 def test_workstreams_must_name_this_banks_components_once_each(sample):

@@ -197,20 +197,35 @@ class _Validator:
                     placed[component] = slug
 
     def prefill_from(self, prefill: Any) -> None:
-        """Which earlier version's answers may be copied, question by question."""
+        """Which earlier versions' answers may be copied, question by question: one mapping
+        (version, questions), or a list of them, one per earlier version."""
         if prefill is None:
             return
-        location = "bank › prefill_from"
-        if not self.mapping(prefill, location, {"version", "questions"}):
-            return
-        self.text(prefill, "version", location, max_length=40)
-        questions = prefill.get("questions")
+        entries = prefill if isinstance(prefill, list) else [prefill]
+        if not entries:
+            self.add("bank › prefill_from", "must name at least one earlier version")
+        versions: set[str] = set()
+        for index, entry in enumerate(entries):
+            location = "bank › prefill_from"
+            if isinstance(prefill, list):
+                location = f"{location}[{index}]"
+            version = self.prefill_entry(entry, location)
+            if version and version in versions:
+                self.add(location, f"version '{version}' is listed more than once")
+            versions.add(version)
+
+    def prefill_entry(self, entry: Any, location: str) -> str:
+        if not self.mapping(entry, location, {"version", "questions"}):
+            return ""
+        version = self.text(entry, "version", location, max_length=40)
+        questions = entry.get("questions")
         if not isinstance(questions, dict) or not questions:
             self.add(
                 location,
                 "field 'questions' must map this bank's question slugs to the earlier version's",
             )
-            return
+            return version
+        mapped_to: dict[str, str] = {}
         for slug, earlier in questions.items():
             if slug not in self.question_slugs:
                 self.add(location, f"question '{slug}' is not in this bank")
@@ -218,6 +233,15 @@ class _Validator:
                 self.add(
                     location, f"question '{slug}' must map to a question slug, got {earlier!r}"
                 )
+            elif earlier in mapped_to:
+                self.add(
+                    location,
+                    f"earlier question '{earlier}' is mapped to both '{mapped_to[earlier]}' "
+                    f"and '{slug}'; one answer can fill one question",
+                )
+            else:
+                mapped_to[earlier] = slug
+        return version
 
     def section(self, section: Any, index: int) -> None:
         location = f"sections[{index}]"

@@ -41,13 +41,16 @@ class StartOutcome:
 
 def prefill_targets(bank: QuestionBank, earlier: QuestionBank):
     """For an earlier bank's question slug, the slug of this bank's question that takes its
-    answer. A bank that names the earlier version in ``prefill_from`` maps question by
-    question (only where the levels mean the same); otherwise a question takes the answer
-    of the earlier question with its slug."""
-    declared = bank.prefill_from or {}
-    if bank.pk != earlier.pk and declared.get("version") == earlier.version:
-        by_earlier_slug = {old: new for new, old in declared.get("questions", {}).items()}
-        return by_earlier_slug.get
+    answer. A bank that names the earlier version in ``prefill_from`` (one mapping, or a
+    list with one per earlier version) maps question by question (only where the levels
+    mean the same); otherwise a question takes the answer of the earlier question with its
+    slug."""
+    declared = bank.prefill_from or []
+    entries = declared if isinstance(declared, list) else [declared]
+    for entry in entries:
+        if bank.pk != earlier.pk and entry.get("version") == earlier.version:
+            by_earlier_slug = {old: new for new, old in entry.get("questions", {}).items()}
+            return by_earlier_slug.get
     return lambda slug: slug
 
 
