@@ -40,6 +40,7 @@ from assessment.reports.stored import claim_report, content_key
 from assessment.results import results_for
 from tests import factories
 from tests.held_back import HELD_BACK, held_back_assessment
+from tests.realistic import realistic_v2_assessment
 
 # The sample bank: question slug -> level (None: "Don't know", "na": Not applicable).
 ANSWERS = {
@@ -859,41 +860,7 @@ def test_the_full_report_puts_the_board_report_first_then_the_annex(reviewed):
 def test_a_realistic_v2_board_report_with_everything_in_it_stays_within_six_pages(
     org_a, alice, bob, consultant
 ):
-    from tests import personas_v2
-
-    v2 = load_bank(data=read_bank_file(factories.FIXTURES / "question_bank_v2.yaml")).bank
-    made = []
-    for title, persona in (("Last year", "ms0"), ("This year", "g1")):
-        assessment = factories.make_assessment(
-            organisation=org_a, bank=v2, created_by=alice, title=title
-        )
-        for section in personas_v2.SKIPPED:
-            services.set_section_applies(
-                assessment=assessment, section_slug=section, applies=False, user=alice
-            )
-        assessment.refresh_from_db()
-        for slug, level in personas_v2.BY_NAME[persona].items():
-            if level == "na":
-                factories.answer(assessment, slug, status=Answer.Status.NOT_APPLICABLE)
-            else:
-                factories.answer(assessment, slug, level, comment=f"Evidence for {slug}.")
-        made.append(services.submit_assessment(assessment=assessment, user=alice))
-    current = made[1]
-    workstream = results_for(current).roadmap.workstreams[0]
-    factories.make_action(
-        organisation=org_a,
-        title=workstream.title,
-        components=[item.component for item in workstream.items],
-        owner=bob,
-        due_date=timezone.localdate() + timedelta(days=60),
-    )
-    services.review_transition(assessment=current, to_status="in_review", consultant=consultant)
-    reviewed = services.review_transition(
-        assessment=current,
-        to_status="reviewed",
-        consultant=consultant,
-        message="Strong pipelines; the gap is continuous integration. " * 6,
-    )
+    reviewed = realistic_v2_assessment(org_a, alice, bob, consultant)
 
     pages = pages_text(render_pdf(report_html(reviewed, board_only=True)))
 
