@@ -227,3 +227,74 @@ GOOGLE_LEVEL_1 = _persona(PERSONAS.index("g1"))
 GOOGLE_LEVEL_2 = _persona(PERSONAS.index("g2"))
 
 BY_NAME = {name: _persona(column) for column, name in enumerate(PERSONAS)}
+
+
+# --- Bank v2.1 (fixtures/question_bank_v2_1.yaml) -------------------------------------------
+#
+# The same six organisations answer v2.1. A question v2.1 kept from v2 means the same at
+# every level (its options are shorter, not different), so each persona gives it the same
+# answer as on v2. A merged question was read afresh against each story: where only part of
+# an option is true of an organisation, it takes the option below, as the bank tells every
+# respondent (so a merged answer is usually the lower of the two halves).
+KEPT_IN_V2_1 = (
+    "ai-strategy-objectives", "use-case-value-measurement", "sponsorship-running-costs",
+    "data-access-availability", "data-quality-check-coverage", "data-versioning-impact",
+    "features-train-serve-consistency", "features-reuse", "labelling-quality",
+    "experiment-tracking-rebuild", "training-pipeline-parity", "validation-reference-points",
+    "ml-test-coverage", "registry-retirement", "release-lead-time", "rollback-rehearsal",
+    "monitoring-coverage", "prediction-logging", "dependency-management", "serving-security",
+    "docs-feature-dictionary", "docs-model-card", "model-periodic-review", "rai-explainability",
+    "rai-fairness", "oversight-contest", "ai-inventory", "transparency-notices", "ai-literacy",
+    "ai-incident-reporting", "privacy-erasure", "ml-threat-modelling", "model-owner",
+    "collab-incident-learning", "grid-data-ingestion-automation-v2",
+    "grid-data-validation-automation-v2", "grid-data-versioning-automation",
+    "grid-features-automation-v2", "grid-training-automation",
+    "grid-experiment-tracking-automation", "grid-evaluation-automation-v2",
+    "grid-model-registry-automation", "grid-packaging-automation", "grid-deployment-automation",
+    "grid-prediction-service-automation-v2", "grid-service-monitoring-automation-v2",
+    "grid-data-drift-automation", "grid-performance-monitoring-automation",
+    "grid-alerting-automation-v2", "grid-retraining-automation",
+    "grid-feedback-capture-automation", "grid-online-validation-automation",
+    "grid-rollback-automation", "grid-ci-automation-v2", "grid-cd-automation",
+    "grid-gitops-automation",
+)  # fmt: skip
+
+# slug: (nothing, ms0, g0, ms2, g1, g2)
+MERGED_IN_V2_1 = {
+    "acceptance-criteria": (0, 1, 1, 2, 3, 4),
+    "use-case-priorities": (0, 1, 1, 2, 3, 3),  # g2: re-ranked on value, readiness not refined
+    "leadership-strategy": (0, 1, 1, 2, 3, 4),  # ms0: MD without budget; g0: no written plan
+    "data-source-agreements": (0, 1, 1, 2, 3, 4),
+    "dataset-versions": (0, 1, 1, 2, 3, 4),
+    "data-ownership-access": (0, 1, 1, 2, 3, 4),  # ms0, g0: roles in IT, owners assumed
+    "model-code-form": (0, 1, 2, 2, 3, 4),  # ms0: notebooks; g0: scripts in Git with a README
+    "training-configuration": (0, 1, 1, 2, 3, 4),
+    "behaviour-robustness-tests": (0, 0, 0, 1, 3, 3),  # nobody tries odd inputs until g1
+    "model-registry-source": (0, 1, 1, 2, 3, 4),  # ms2: registry, releases recorded by hand
+    "retraining-rule": (0, 1, 1, 2, 3, 4),
+    "environment-parity": (0, 0, 1, 2, 3, 3),  # ms0: the laptop is everything
+    "change-review-control": (0, 0, 1, 2, 3, 4),  # ms0: one person, nothing reviewed
+    "recovery-rehearsal": (0, 0, 1, 2, 3, 3),  # ms0: nothing backed up
+    "serving-integration": (0, 1, 1, 2, 3, 4),  # ms0: a CSV by email; g0: wrapped by hand
+    "serving-performance": (0, 1, 1, 2, 3, 4),
+    "cost-footprint": (0, 1, 1, 1, 2, 4),  # ms2: no emissions estimate; g1: estimated once
+    "dataset-documentation": (0, 1, 1, 2, 3, 3),
+    "design-records": (0, 1, 1, 2, 3, 3),
+    "operating-procedures": (0, 0, 1, 2, 3, 3),  # ms0: only the data scientist could run it
+    "risk-approval": (0, 1, 1, 2, 3, 4),
+    "human-review-override": (0, 1, NA, 1, 3, 3),  # g0: nobody acts on recommendations
+    "audit-trail": (0, 1, 1, 2, 3, 4),
+    "legal-classification": (0, NA, 1, 2, 3, 3),  # ms0: UK only, no decisions about people
+    "ai-risk-management": (0, 0, 1, 1, 3, 3),
+    "personal-data-protection": (0, NA, 1, 2, 3, 4),  # ms0: no personal data; g0: by hand
+    "ml-supply-chain": (0, 1, 1, 1, 2, 3),  # ms2: checklist, no checksums; g1: not signed
+    "vendor-ai-assurance": (0, NA, NA, 2, NA, NA),  # only ms2 buys in a routing model
+    "roles-responsibilities": (0, 1, 1, 2, 3, 4),  # g0: handed over the wall
+    "skills-depth": (0, 0, 1, 2, 3, 3),  # ms0: no engineering skills
+}
+
+ANSWERS_V2_1 = {**{slug: ANSWERS[slug] for slug in KEPT_IN_V2_1}, **MERGED_IN_V2_1}
+BY_NAME_V2_1 = {
+    name: {slug: levels[column] for slug, levels in ANSWERS_V2_1.items()}
+    for column, name in enumerate(PERSONAS)
+}

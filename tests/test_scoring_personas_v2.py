@@ -1,4 +1,4 @@
-"""Bank v2 and rule v2 give each published maturity level exactly its level, and every
+"""Banks v2 and v2.1 with rule v2 give each published maturity level exactly its level, and every
 result made with bank v1 scores as it always did."""
 
 import pytest
@@ -21,6 +21,10 @@ def answer_values(persona: dict) -> dict:
     }
 
 
+BANK_FILES = {"2": "question_bank_v2.yaml", "2.1": "question_bank_v2_1.yaml"}
+PERSONAS_OF = {"2": personas_v2.BY_NAME, "2.1": personas_v2.BY_NAME_V2_1}
+
+
 @pytest.fixture
 def v2_structure(db):
     """Bank v2 through the real loader, as every page reads it."""
@@ -30,6 +34,13 @@ def v2_structure(db):
 @pytest.fixture
 def v2_spec(v2_structure):
     return v2_structure.spec
+
+
+@pytest.fixture(params=sorted(BANK_FILES))
+def bank_and_personas(request, db):
+    """Bank v2 or v2.1 through the real loader, with the personas' answers to it."""
+    bank = load_bank(data=read_bank_file(FIXTURES / BANK_FILES[request.param])).bank
+    return bank_structure(bank).spec, PERSONAS_OF[request.param]
 
 
 @pytest.fixture
@@ -42,41 +53,43 @@ def scored_v2(spec, persona):
     return score_assessment(spec, answer_values(persona), skipped_sections=personas_v2.SKIPPED)
 
 
-def test_every_persona_answers_every_v2_question_outside_the_skipped_section(v2_spec):
-    for name, persona in personas_v2.BY_NAME.items():
-        result = scored_v2(v2_spec, persona)
+def overall_of(bank_and_personas, name):
+    spec, personas = bank_and_personas
+    result = scored_v2(spec, personas[name])
+    return (result.overall.level, result.overall.label)
+
+
+def test_every_persona_answers_every_question_outside_the_skipped_section(bank_and_personas):
+    spec, personas = bank_and_personas
+    for name, persona in personas.items():
+        assert set(persona) <= set(spec.question_slugs), name
+        result = scored_v2(spec, persona)
         assert result.is_complete, name
         assert result.section("genai").applies is False
 
 
-def test_nothing_in_place_scores_not_in_place(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.NOTHING_IN_PLACE)
-    assert (result.overall.level, result.overall.label) == (0, "Not in place")
+def test_nothing_in_place_scores_not_in_place(bank_and_personas):
+    assert overall_of(bank_and_personas, "nothing") == (0, "Not in place")
 
 
-def test_microsoft_level_0_scores_manual(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.MICROSOFT_LEVEL_0)
-    assert (result.overall.level, result.overall.label) == (1, "Manual")
+def test_microsoft_level_0_scores_manual(bank_and_personas):
+    assert overall_of(bank_and_personas, "ms0") == (1, "Manual")
 
 
-def test_google_level_0_scores_manual(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_0)
-    assert (result.overall.level, result.overall.label) == (1, "Manual")
+def test_google_level_0_scores_manual(bank_and_personas):
+    assert overall_of(bank_and_personas, "g0") == (1, "Manual")
 
 
-def test_microsoft_level_2_automated_training_scores_repeatable(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.MICROSOFT_LEVEL_2)
-    assert (result.overall.level, result.overall.label) == (2, "Repeatable")
+def test_microsoft_level_2_automated_training_scores_repeatable(bank_and_personas):
+    assert overall_of(bank_and_personas, "ms2") == (2, "Repeatable")
 
 
-def test_google_level_1_pipeline_automation_scores_reproducible(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_1)
-    assert (result.overall.level, result.overall.label) == (3, "Reproducible")
+def test_google_level_1_pipeline_automation_scores_reproducible(bank_and_personas):
+    assert overall_of(bank_and_personas, "g1") == (3, "Reproducible")
 
 
-def test_google_level_2_ci_cd_pipeline_automation_scores_automated(v2_spec):
-    result = scored_v2(v2_spec, personas_v2.GOOGLE_LEVEL_2)
-    assert (result.overall.level, result.overall.label) == (4, "Automated")
+def test_google_level_2_ci_cd_pipeline_automation_scores_automated(bank_and_personas):
+    assert overall_of(bank_and_personas, "g2") == (4, "Automated")
 
 
 # --- v1 results unchanged -------------------------------------------------------------
