@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# v1 first, then v2: the bank published last is the one new assessments start on.
-BANKS ?= fixtures/question_bank_v1.yaml fixtures/question_bank_v2.yaml
+# v1, v2, then v2.1: the bank published last is the one new assessments start on.
+BANKS ?= fixtures/question_bank_v1.yaml fixtures/question_bank_v2.yaml fixtures/question_bank_v2_1.yaml
 AXE := node_modules/axe-core/axe.min.js
 NPM ?= npm
 export DEBUG ?= true
