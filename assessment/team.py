@@ -171,6 +171,10 @@ class TierSpread:
     agreement: Agreement
     agreed_level: int | None
 
+    @property
+    def agreed_label(self) -> str:
+        return LEVEL_LABELS[self.agreed_level] if self.agreed_level is not None else ""
+
 
 def _value(status: str, level: int | None) -> AnswerValue:
     return AnswerValue.answered(level) if status == scoring.ANSWERED else AnswerValue(status)
@@ -185,7 +189,8 @@ class Calibration:
     structure: BankStructure
     members: list[TeamMember]
     sheets: dict[int, dict[int, tuple[AnswerValue, str]]]  # participant id → question id → …
-    results: Results
+    answers: dict[int, Answer]  # the answers of record
+    result: AssessmentResult  # their result
     notes: dict[int, str]
 
     @cached_property
@@ -229,7 +234,7 @@ class Calibration:
                             votes=votes,
                             distribution=calibration.distribution(values),
                             default=calibration.default_answer(values),
-                            record=self.results.answers.get(question.pk),
+                            record=self.answers.get(question.pk),
                             note=self.notes.get(question.pk, ""),
                         )
                     )
@@ -252,7 +257,7 @@ class Calibration:
 
     def _tier(self, slug: str, title: str, pick) -> TierSpread:
         scored = [pick(result) for result in self.participant_results.values()]
-        agreed = pick(self.results.result)
+        agreed = pick(self.result)
         agreed_level = agreed.level if agreed is not None else None
         return TierSpread(
             slug=slug,
@@ -268,7 +273,7 @@ class Calibration:
     def sections(self) -> list[tuple[TierSpread, list[TierSpread]]]:
         """Per section that applies, its spread and its components' spreads."""
         rows = []
-        for section in self.results.result.sections:
+        for section in self.result.sections:
             if not section.applies:
                 continue
 
@@ -287,9 +292,13 @@ class Calibration:
         return rows
 
 
-def calibration_for(assessment: Assessment, *, show_names: bool | None = None) -> Calibration:
-    """The calibration of a team assessment, in five queries: the participants, all their
-    answers, the answers of record (results), and the agreed notes."""
+def calibration_for(
+    assessment: Assessment, *, show_names: bool | None = None, results: Results | None = None
+) -> Calibration:
+    """The calibration of a team assessment, in four queries and the results' own: the
+    participants, all their answers and the agreed notes. A page that has the results
+    already passes them."""
+    results = results or results_for(assessment)
     if show_names is None:
         show_names = assessment.show_participant_names
     members = team_members(assessment, show_names=show_names)
@@ -307,7 +316,8 @@ def calibration_for(assessment: Assessment, *, show_names: bool | None = None) -
         structure=bank_structure(assessment.bank),
         members=members,
         sheets=sheets,
-        results=results_for(assessment),
+        answers=results.answers,
+        result=results.result,
         notes=notes,
     )
 
@@ -327,3 +337,8 @@ def team_panel(user, assessment: Assessment, participant: Participant | None) ->
         "may_see_calibration": may_see_calibration(user, assessment, members),
         "total": len(bank_structure(assessment.bank).questions),
     }
+
+
+def calibration_if_team(assessment: Assessment, results: Results) -> Calibration | None:
+    """The team panel's data for a team assessment's results, PDF and admin page."""
+    return calibration_for(assessment, results=results) if assessment.is_team else None

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessment import team
 from assessment.admin import review_page
 from assessment.admin.mixins import OrganisationSearchMixin, WriteRuleMixin
 from assessment.admin.review_actions import (
@@ -235,6 +236,7 @@ class AssessmentAdmin(
         can_review = self.has_review_permission(request)
         return {
             "result": result,
+            "team": team.calibration_if_team(assessment, results),
             "sections": sections,
             "summary": review_page.summarise(sections, changes, notes),
             "held_back": [

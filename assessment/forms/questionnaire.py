@@ -66,6 +66,7 @@ class NewAssessmentForm(forms.Form):
             ),
         ],
         initial=Assessment.Mode.SINGLE,
+        required=False,  # a form that does not ask (an older page, a script) means single
         widget=forms.RadioSelect,
     )
     participants = forms.ModelMultipleChoiceField(
@@ -117,7 +118,8 @@ class NewAssessmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("mode") == Assessment.Mode.TEAM:
+        cleaned["mode"] = cleaned.get("mode") or Assessment.Mode.SINGLE
+        if cleaned["mode"] == Assessment.Mode.TEAM:
             if cleaned.get("prefill_from"):
                 self.add_error(
                     "prefill_from",

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessment import results
+from assessment import results, team
 from assessment.levels import LEVEL_LABELS
 from assessment.models import (
     COMMENT_MAX_LENGTH,
@@ -72,7 +72,8 @@ def report_html(assessment: Assessment, *, board_only: bool = False) -> str:
 
 
 def report_context(assessment: Assessment) -> dict:
-    context = results.results_context(assessment, viewer=AnonymousUser())
+    assessment_results = results.results_for(assessment)
+    context = assessment_results.page_context(viewer=AnonymousUser())
     result = context["result"]
     structure = context["structure"]
     answers = context["answers"]
@@ -147,6 +148,7 @@ def report_context(assessment: Assessment) -> dict:
     }
     report.update(board.board_context(report))
     report["branding"] = _branding()
+    report["team"] = team.calibration_if_team(assessment, assessment_results)
     return report
 
 

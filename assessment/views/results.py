@@ -12,6 +12,7 @@ from assessment import (
     results,
     selectors,
     tasks,
+    team,
 )
 from assessment.models import StoredReport
 from assessment.reports.context import report_filename, report_html
@@ -24,8 +25,10 @@ REPORT_REFRESH_SECONDS = 3
 @login_required
 def results_page(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
-    context = results.results_context(assessment, viewer=request.user)
+    scored = results.results_for(assessment)
+    context = scored.page_context(viewer=request.user)
     context["answer_changes"] = changes.answer_changes(assessment, answers=context["answers"])
+    context["team"] = team.calibration_if_team(assessment, scored)
     return render(request, "assessment/results.html", context)
 
 
