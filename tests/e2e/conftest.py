@@ -110,6 +110,14 @@ def log_in(page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def answer_section(page, level: int) -> None:
+    """Choose the option at `level` (0–4) for every question shown on the section page."""
+    for question in page.locator("fieldset.question").all():
+        question.locator("input[type=radio]").nth(level).check()
+    for row in page.locator("table.grid-table tbody tr").all():
+        row.locator("input[type=radio]").nth(level).check()
+
+
 def screenshot(page, name: str) -> None:
     if SCREENSHOTS_DIR:
         Path(SCREENSHOTS_DIR).mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from assessment.models import Answer, Assessment
 from tests import factories
-from tests.e2e.conftest import horizontal_overflow, log_in, screenshot
+from tests.e2e.conftest import answer_section, horizontal_overflow, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "pipelines-in-production-42"
@@ -19,14 +19,6 @@ PASSWORD = "pipelines-in-production-42"
 def choose_level(page, question_text: str, statement_index: int) -> None:
     fieldset = page.locator("fieldset.question", has_text=question_text)
     fieldset.locator("input[type=radio]").nth(statement_index).check()
-
-
-def answer_section(page, level: int) -> None:
-    """Choose the option at `level` (0–4) for every question shown on the section page."""
-    for question in page.locator("fieldset.question").all():
-        question.locator("input[type=radio]").nth(level).check()
-    for row in page.locator("table.grid-table tbody tr").all():
-        row.locator("input[type=radio]").nth(level).check()
 
 
 def test_a_new_organisation_answers_over_two_sittings_submits_and_gets_its_report(
