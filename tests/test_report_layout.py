@@ -70,7 +70,7 @@ def test_running_text_keeps_65_to_80_characters_a_line(reviewed):
         assert 65 <= statistics.median(lengths) <= 80, lengths
         # Where a long word goes to the next line a line is shorter; none is longer.
         assert lengths[-1] <= 82, lines[-1]
-        assert sum(65 <= length <= 80 for length in lengths) >= 0.8 * len(lengths), lengths
+        assert sum(65 <= length <= 80 for length in lengths) >= 0.8 * len(lengths), lines
 
 
 def lowest_text(page) -> float:
