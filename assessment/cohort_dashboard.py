@@ -147,8 +147,8 @@ def last_activity(link, assessment: Assessment | None) -> datetime | None:
     return max(moment for moment in moments if moment is not None)
 
 
-def cohort_dashboard(cohort: Cohort) -> Dashboard:
-    """Three queries, and one per question bank in use that this process has not read yet."""
+def organisation_rows(cohort: Cohort) -> list[OrganisationRow]:
+    """Each organisation of the cohort in its state: two queries."""
     links = list(cohort_links(cohort))
     ids = [link.assessment_id for link in links if link.assessment_id is not None]
     assessments = {
@@ -175,13 +175,24 @@ def cohort_dashboard(cohort: Cohort) -> Dashboard:
     rows = []
     for link in links:
         assessment = assessments.get(link.assessment_id)
-        state = row_state(link, assessment)
         percent = None
         if assessment is not None and assessment.bank.question_count:
             percent = round(100 * assessment.answered_count / assessment.bank.question_count)
         rows.append(
-            OrganisationRow(link, state, assessment, percent, last_activity(link, assessment))
+            OrganisationRow(
+                link,
+                row_state(link, assessment),
+                assessment,
+                percent,
+                last_activity(link, assessment),
+            )
         )
+    return rows
+
+
+def cohort_dashboard(cohort: Cohort) -> Dashboard:
+    """Three queries, and one per question bank in use that this process has not read yet."""
+    rows = organisation_rows(cohort)
     counts = Counter(row.state for row in rows)
     dashboard = Dashboard(
         cohort=cohort,

@@ -1,5 +1,5 @@
-"""Background work: report renders and action reminders. Emails are sent by the task in
-emails.py.
+"""Background work: report renders, action reminders and the review's notifications.
+Emails are sent by the task in emails.py.
 
 With TASKS_BACKEND=database the tasks wait in the database for `manage.py db_worker`;
 with "immediate" they run at once in the process that enqueued them.
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from assessment import emails
+from assessment import emails, notifications
 from assessment.models import Action, Assessment, StoredReport
 from assessment.reports import stored
 
@@ -34,6 +34,18 @@ def prepare_report(assessment_id: int) -> None:
     claim = stored.claim_report(assessment)
     if claim.render:
         stored.render_stored_report(claim.report.pk)
+
+
+@task()
+def notify_submission(assessment_id: int) -> None:
+    """Queued when an assessment is submitted (services.review): tell its consultants."""
+    notifications.notify_submission(assessment_id)
+
+
+@task()
+def notify_members(assessment_id: int, kind: str, note_id: int | None = None) -> None:
+    """Queued when a consultant requests changes, completes a review or shares a note."""
+    notifications.notify_members(assessment_id, kind, note_id)
 
 
 def request_report(assessment: Assessment) -> StoredReport:

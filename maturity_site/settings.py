@@ -206,6 +206,9 @@ REPORT_RETRY_SECONDS = env_int("REPORT_RETRY_SECONDS", default=60, minimum=0)
 # Render a report as soon as an assessment is submitted or reviewed, so the first
 # download finds it ready. Off in tests unless a test turns it on.
 REPORT_PREPARE = env_bool("REPORT_PREPARE", default=not TESTING)
+# An organisation is reminded to assess again this many days after its last assessment was
+# reviewed (`manage.py send_reminders`, run daily; docs/deployment.md).
+REASSESSMENT_AFTER_DAYS = env_int("REASSESSMENT_AFTER_DAYS", default=182, minimum=1)
 
 # Background work (report renders, every email) goes through django-tasks. "database"
 # queues it for `manage.py db_worker`; "immediate" runs it at once in the process that

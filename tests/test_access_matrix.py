@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessment import services
+from assessment import notifications, services
 from assessment.models import (
     Answer,
     Assessment,
@@ -152,6 +152,9 @@ EXPECTED: dict[str, Row] = {
     "action_edit": ASSESSMENT_A_PAGE,
     "action_status": POST_ONLY,
     "action_export": ORGANISATION_PAGE,
+    "notification_settings": LOGGED_IN,
+    # The link in a notification email: whoever holds it is asked, and may unsubscribe.
+    "unsubscribe": PUBLIC,
 }
 
 # Pages that show organisation A's name to anyone, by design (the invitation names the
@@ -326,6 +329,8 @@ def admin_object_id(world: World, url_name: str):
 def token_for(world: World, url_name: str) -> str | None:
     if url_name == "password_reset_confirm":
         return world.reset_token()
+    if url_name == "unsubscribe":
+        return notifications.unsubscribe_token(world.alice, "reviewed")
     return {"signup_confirm": world.pending_token, "accept_invitation": world.invitation_token}.get(
         url_name
     )
@@ -337,7 +342,11 @@ ARGUMENTS = {
     "assessment_id": lambda w, name: w.assessment_a.pk,
     "section_slug": lambda w, name: w.section_slugs,
     "action_id": lambda w, name: w.action_a.pk,
-    "extension": lambda w, name: ["csv", "xlsx"] if name == "action_export" else None,
+    "extension": lambda w, name: (
+        ["csv", "xlsx"] if name in ("action_export", "admin:assessment_cohort_export") else None
+    ),
+    "kind": lambda w, name: "reviewed" if name == "unsubscribe" else None,
+    "link_id": lambda w, name: 0 if name == "admin:assessment_cohort_invite_again" else None,
     "token": lambda w, name: token_for(w, name),
     "uidb64": lambda w, name: {
         "password_reset_confirm": w.reset_uidb64,

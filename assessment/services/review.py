@@ -15,6 +15,7 @@ from assessment.models import (
     Answer,
     Assessment,
     ConsultantNote,
+    NotificationKind,
     Question,
     ReviewEvent,
 )
@@ -37,6 +38,13 @@ CONSULTANT_TRANSITIONS = {
     (Status.IN_REVIEW, Status.CHANGES_REQUESTED),
     (Status.SUBMITTED, Status.CHANGES_REQUESTED),
     (Status.IN_REVIEW, Status.REVIEWED),
+}
+
+
+# The steps the organisation's members are told of.
+MEMBER_NOTIFICATIONS = {
+    Status.CHANGES_REQUESTED: NotificationKind.CHANGES_REQUESTED,
+    Status.REVIEWED: NotificationKind.REVIEWED,
 }
 
 
@@ -152,6 +160,7 @@ def submit_assessment(
     locked.change_request_message = ""
     locked.save()
     _prepare_report_after_commit(locked.pk)
+    _after_commit(tasks.notify_submission, locked.pk)
     return locked
 
 
@@ -201,6 +210,8 @@ def review_transition(
     # consultant's step must not make it look as if a respondent edited it then.
     locked.save(update_fields=changed)
     _prepare_report_after_commit(locked.pk)
+    if to_status in MEMBER_NOTIFICATIONS:
+        _after_commit(tasks.notify_members, locked.pk, str(MEMBER_NOTIFICATIONS[to_status]))
     return locked
 
 
@@ -235,9 +246,17 @@ def add_consultant_note(
     note = ConsultantNote.objects.create(
         assessment=assessment, answer=answer, author=author, text=text.strip(), shared=shared
     )
-    if shared:  # shared notes are in the report
+    if shared:  # shared notes are in the report, and the members are told
         _prepare_report_after_commit(assessment.pk)
+        _after_commit(
+            tasks.notify_members, assessment.pk, str(NotificationKind.NOTE_SHARED), note.pk
+        )
     return note
+
+
+def _after_commit(task, *args) -> None:
+    """Queue a notification once the change is committed: never for a change rolled back."""
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
 
 
 def _prepare_report_after_commit(assessment_id: int) -> None:
