@@ -154,6 +154,21 @@ class QuestionSpread:
     note: str
 
     @property
+    def answers_text(self) -> str:
+        """How many gave each answer, e.g. "1 Manual ×2, 3 Reproducible ×1, Don't know ×1"."""
+        counts = self.distribution
+        parts = [
+            f"{level} {LEVEL_LABELS[level]} ×{count}"
+            for level, count in enumerate(counts.levels)
+            if count
+        ]
+        if counts.not_applicable:
+            parts.append(_("Not applicable ×%(count)d") % {"count": counts.not_applicable})
+        if counts.dont_know:
+            parts.append(_("Don't know ×%(count)d") % {"count": counts.dont_know})
+        return ", ".join(parts)
+
+    @property
     def record_value(self) -> AnswerValue | None:
         """The answer of record if one is saved, else the default the page offers."""
         if self.record is None:
@@ -246,6 +261,16 @@ class Calibration:
                 order[row.question.pk],
             ),
         )
+
+    @property
+    def sections_apart(self) -> list[TierSpread]:
+        """The sections where some participant's level is more than one level from the
+        agreed level (the board report names only these)."""
+        return [
+            section
+            for section, _components in self.sections
+            if section.agreement.within_one < section.agreement.of
+        ]
 
     @property
     def disagreements(self) -> list[QuestionSpread]:

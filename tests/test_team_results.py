@@ -84,8 +84,10 @@ def test_results_json_scores_the_answers_of_record(client, alice, calibrated):
 
 def test_the_report_method_page_shows_the_teams_agreement(calibrated):
     html = report_html(calibrated, board_only=True)
-    assert "How the team answered" in html
-    assert "Where the team disagreed most" in html
+    assert "A team of 2, each on their own" in html
+    assert "2 people answered on their own (Participant 1, Participant 2)" in html
+    assert "Most disagreement: “When a model is trained" in html
+    assert "agreed 2 Repeatable" in html
 
 
 def test_the_admin_shows_the_spread_but_not_the_names_unless_shown(client, calibrated):
