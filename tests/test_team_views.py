@@ -224,14 +224,47 @@ def test_the_calibration_of_another_organisation_is_a_404(client, carol, team_as
     assert client.get(url("assessment_calibration", team_assessment)).status_code == 404
 
 
+def test_the_calibration_page_sends_anonymous_visitors_to_log_in(client, team_assessment):
+    open_calibration(team_assessment)
+    response = client.get(url("assessment_calibration", team_assessment))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
 @pytest.mark.parametrize(
     "name", ["assessment_calibration", "assessment_team_finished", "assessment_team_settings"]
 )
-def test_team_pages_send_anonymous_visitors_to_log_in(client, team_assessment, name):
-    response = client.get(url(name, team_assessment))
-    assert response.status_code in (302, 405)
-    if response.status_code == 302:
-        assert response.url.startswith(reverse("login"))
+def test_team_posts_send_anonymous_visitors_to_log_in(client, team_assessment, name):
+    response = client.post(url(name, team_assessment), {"finished": "yes"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert not Participant.objects.filter(finished_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["assessment_calibration", "assessment_team_finished", "assessment_team_settings"]
+)
+def test_team_posts_of_another_organisation_are_a_404(client, carol, team_assessment, name):
+    open_calibration(team_assessment)
+    client.force_login(carol)
+    assert client.post(url(name, team_assessment), {"finished": "yes"}).status_code == 404
+
+
+def test_a_member_who_does_not_take_part_cannot_see_the_calibration(
+    client, dana, team_assessment
+):
+    open_calibration(team_assessment)
+    Assessment.objects.filter(pk=team_assessment.pk).update(participants_see_calibration=True)
+    client.force_login(dana)
+    assert client.get(url("assessment_calibration", team_assessment)).status_code == 404
+
+
+def test_a_member_who_does_not_take_part_cannot_mark_anything_finished(
+    client, dana, team_assessment
+):
+    client.force_login(dana)
+    response = client.post(url("assessment_team_finished", team_assessment), {"finished": "yes"})
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("name", ["assessment_team_finished", "assessment_team_settings"])
