@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from assessment import selectors
 from assessment.levels import level_label
 from assessment.models import Answer, Assessment
-from assessment.results import skipped_sections
+from assessment.results import Results, results_for, skipped_sections
 from assessment.services.answering import prefill_targets
 from assessment.structure import bank_structure
 
@@ -78,17 +77,18 @@ def _label(state: tuple[str, int | None] | None, missing: str) -> str:
 
 
 def answer_changes(
-    assessment: Assessment, *, answers: dict[int, Answer] | None = None
+    assessment: Assessment, *, results: Results | None = None
 ) -> list[SectionChanges]:
     """Per section of this assessment's bank (those that apply), the answers that changed
     since the previous submitted assessment and those still carried over; empty when there
-    is no previous one. ``answers``: this assessment's, when the caller has them already."""
-    previous = selectors.previous_submitted_assessment(assessment)
-    if previous is None:
+    is no previous one. ``results``: this assessment's, when the caller has them already
+    (their comparison holds the previous assessment's answers: no query is repeated)."""
+    results = results or results_for(assessment)
+    if results.comparison is None:
         return []
-    if answers is None:
-        answers = selectors.answers_by_question(assessment)
-    earlier_answers = selectors.answers_by_question(previous)
+    answers = results.answers
+    previous = results.comparison.assessment
+    earlier_answers = results.comparison.answers
     structure = bank_structure(assessment.bank)
     earlier = bank_structure(previous.bank)
     target_of = prefill_targets(assessment.bank, previous.bank)

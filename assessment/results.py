@@ -43,6 +43,7 @@ class ComponentRow:
 class Comparison:
     assessment: Assessment
     result: AssessmentResult
+    answers: dict[int, Answer]
 
     def section_level(self, slug: str) -> int | None:
         try:
@@ -61,7 +62,8 @@ def comparison_for(assessment: Assessment) -> Comparison | None:
     previous = selectors.previous_submitted_assessment(assessment)
     if previous is None:
         return None
-    return Comparison(assessment=previous, result=results_for(previous).result)
+    earlier = results_for(previous)
+    return Comparison(assessment=previous, result=earlier.result, answers=earlier.answers)
 
 
 def answer_values(

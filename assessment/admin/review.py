@@ -227,7 +227,7 @@ class AssessmentAdmin(
             show == "since_request" and request_event is None
         ):
             show = ""
-        changes = answer_changes(assessment, answers=answers)
+        changes = answer_changes(assessment, results=results)
         sections = review_page.answer_sections(
             results=results, changes=changes, notes=notes, request_event=request_event, show=show
         )

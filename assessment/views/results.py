@@ -27,7 +27,7 @@ def results_page(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
     scored = results.results_for(assessment)
     context = scored.page_context(viewer=request.user)
-    context["answer_changes"] = changes.answer_changes(assessment, answers=context["answers"])
+    context["answer_changes"] = changes.answer_changes(assessment, results=scored)
     context["team"] = team.calibration_if_team(assessment, scored)
     return render(request, "assessment/results.html", context)
 
