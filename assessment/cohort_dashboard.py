@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,15 @@ from assessment import roles
 from assessment.domain import scoring
 from assessment.exports import BankIndexes
 from assessment.levels import LEVEL_LABELS, LEVELS
-from assessment.models import Answer, Assessment, Cohort, CohortOrganisation, Membership
+from assessment.models import (
+    Answer,
+    Assessment,
+    Cohort,
+    CohortOrganisation,
+    Component,
+    ComponentLevel,
+    Membership,
+)
 from assessment.results import skipped_sections
 
 Status = Assessment.Status
@@ -191,7 +199,7 @@ def organisation_rows(cohort: Cohort) -> list[OrganisationRow]:
 
 
 def cohort_dashboard(cohort: Cohort) -> Dashboard:
-    """Three queries, and one per question bank in use that this process has not read yet."""
+    """Five queries (the rows' two, the levels' three); see component_levels."""
     rows = organisation_rows(cohort)
     counts = Counter(row.state for row in rows)
     dashboard = Dashboard(
@@ -205,10 +213,42 @@ def cohort_dashboard(cohort: Cohort) -> Dashboard:
 
 
 def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int], int]]:
-    """How many of the assessments reached each level in each component, scored as the
-    results page scores them; components in their bank's order (the newest bank first)."""
+    """How many of the assessments reached each level in each component, as submitted;
+    components in their bank's order (the newest bank first). Two queries for the levels
+    stored at submission (ComponentLevel) and one for the components' titles; assessments
+    submitted before levels were stored are scored here, which costs one more query."""
     if not assessments:
         return []
+    ids = [assessment.pk for assessment in assessments]
+    stored = ComponentLevel.objects.filter(assessment_id__in=ids)
+    tally: Counter = Counter(
+        {
+            (component_id, level): count
+            for component_id, level, count in stored.values("component_id", "level")
+            .annotate(count=Count("pk"))
+            .values_list("component_id", "level", "count")
+            .order_by()
+        }
+    )
+    with_levels = set(stored.values_list("assessment_id", flat=True).distinct().order_by())
+    tally.update(scored_levels([a for a in assessments if a.pk not in with_levels]))
+    components = Component.objects.filter(pk__in={pk for pk, _level in tally}).order_by(
+        "-section__bank_id", "section__order", "order", "pk"
+    )
+    rows: dict[str, tuple[str, list[int], list[int]]] = {}
+    for pk, slug, title in components.values_list("pk", "slug", "title"):
+        _title, counts, unscored = rows.setdefault(slug, (title, [0] * len(LEVELS), [0]))
+        unscored[0] += tally[(pk, None)]
+        for level in LEVELS:
+            counts[level] += tally[(pk, level)]
+    return [(title, counts, unscored[0]) for title, counts, unscored in rows.values()]
+
+
+def scored_levels(assessments: list[Assessment]) -> Counter:
+    """(component id, level) → how many, scoring the assessments from their answers."""
+    tally: Counter = Counter()
+    if not assessments:
+        return tally
     banks = BankIndexes()
     values: dict[int, dict[str, scoring.AnswerValue]] = {a.pk: {} for a in assessments}
     bank_of = {a.pk: a.bank_id for a in assessments}
@@ -221,11 +261,9 @@ def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int]
             values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
         else:
             values[assessment_id][slug] = scoring.AnswerValue(status)
-    titles: dict[str, str] = {}
-    tallies: dict[str, list[int]] = {}
-    unscored: Counter = Counter()
-    for assessment in sorted(assessments, key=lambda a: -a.bank_id):
+    for assessment in assessments:
         index = banks[assessment.bank_id]
+        component_ids = {c.slug: c.pk for c in index.structure.components}
         result = scoring.score_assessment(
             index.structure.spec,
             values[assessment.pk],
@@ -233,10 +271,5 @@ def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int]
         )
         for section in result.sections:
             for component in section.components:
-                titles.setdefault(component.slug, component.title)
-                tally = tallies.setdefault(component.slug, [0] * len(LEVELS))
-                if component.level is None:
-                    unscored[component.slug] += 1
-                else:
-                    tally[component.level] += 1
-    return [(titles[slug], tallies[slug], unscored[slug]) for slug in titles]
+                tally[(component_ids[component.slug], component.level)] += 1
+    return tally

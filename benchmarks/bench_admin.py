@@ -1,4 +1,5 @@
-"""Time the consultant's admin on a large data set: the changelist and the CSV export.
+"""Time the consultant's admin on a large data set: the changelist, the cohort dashboard
+and the CSV export.
 
 Run: .venv/bin/python benchmarks/bench_admin.py [--assessments N] [--runs R]
      DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python \\
@@ -8,14 +9,15 @@ Each database is a temporary one (an SQLite file in a temporary directory; on Po
 database named bench_admin_<pid>), created with the migrations and dropped at the end.
 It is seeded with bulk_create: N assessments (default 100,000) of the 10-question sample
 bank, all answered, so 10 × N answers (1,000,000 by default), for N / 10 organisations
-with one member each. Statuses, levels and dates are random but seeded.
+with one member each. Statuses, levels and dates are random but seeded. Two cohorts: the
+first 1,000 organisations (about 10,000 of the assessments), and all of them.
 
 Measured in-process with the test Client, logged in as a superuser, DEBUG off. Wall times
 depend on what else the machine runs, so the load average is printed, and CPU times of
 this process too (they include SQLite's work, not the PostgreSQL server's):
-- the assessment changelist (plain, filtered, searched, sorted, a deep page), the change
-  page and the organisations list: median and p95 of R requests after one warm-up, and
-  the number of queries of one request;
+- the assessment changelist (plain, filtered, searched, sorted, by cohort, a deep page),
+  the change page, the organisations list and the two cohorts' dashboards: median and
+  p95 of R requests after one warm-up, and the number of queries of one request;
 - the answers CSV export of every assessment (select across): time to first byte, rows
   per second, and memory: the process's resident size sampled during the export, and the
   peak of Python allocations (tracemalloc) exporting 10 % and then 100 % of the answers,
@@ -149,7 +151,15 @@ def seed(assessments: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from assessment.bank import load_bank, read_bank_file
-    from assessment.models import Answer, Assessment, Membership, Organisation, Question
+    from assessment.models import (
+        Answer,
+        Assessment,
+        Component,
+        ComponentLevel,
+        Membership,
+        Organisation,
+        Question,
+    )
 
     started = time.perf_counter()
     if connection.vendor == "sqlite":
@@ -160,6 +170,7 @@ def seed(assessments: int, rng: random.Random) -> None:
         Question.objects.filter(component__section__bank=bank).prefetch_related("choices")
     )
     choices = {question.pk: list(question.choices.all()) for question in questions}
+    components = list(Component.objects.filter(section__bank=bank))
 
     organisations = max(1, assessments // 10)
     sectors = [value for value, _ in Organisation.Sector.choices]
@@ -243,6 +254,17 @@ def seed(assessments: int, rng: random.Random) -> None:
                         )
                     )
         Answer.objects.bulk_create(answers, batch_size=BATCH)
+        # The levels the submit service stores for every submitted assessment.
+        ComponentLevel.objects.bulk_create(
+            (
+                ComponentLevel(assessment=assessment, component=component, level=rng.randint(0, 4))
+                for assessment in created
+                if assessment.status != "draft"
+                for component in components
+            ),
+            batch_size=BATCH,
+        )
+    seed_cohorts(orgs)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     seconds = time.perf_counter() - started
@@ -251,6 +273,19 @@ def seed(assessments: int, rng: random.Random) -> None:
         f"{organisations:,} organisations in {seconds:.0f} s",
         flush=True,
     )
+
+
+def seed_cohorts(orgs) -> None:
+    from datetime import date
+
+    from assessment.models import Cohort, CohortOrganisation
+
+    for name, members in (("Cohort of 1,000", orgs[:1000]), ("Cohort of all", orgs)):
+        cohort = Cohort.objects.create(name=name, opens_on=date(2020, 1, 1), due_on=date.today())
+        CohortOrganisation.objects.bulk_create(
+            (CohortOrganisation(cohort=cohort, organisation=org) for org in members),
+            batch_size=BATCH,
+        )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -336,7 +371,7 @@ def measure(args) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from assessment.models import Assessment
+    from assessment.models import Assessment, Cohort
 
     admin = get_user_model().objects.create_superuser(
         "bench@admin.example", "bench@admin.example", "a-long-bench-password"
@@ -346,6 +381,9 @@ def measure(args) -> None:
     changelist = reverse("admin:assessment_assessment_changelist")
     deep_page = max(1, args.assessments // 50 // 4)  # a quarter of the way down
     some = Assessment.objects.filter(status="submitted").values_list("pk", flat=True).first()
+    cohorts = dict(Cohort.objects.values_list("name", "pk"))
+    small, every = cohorts["Cohort of 1,000"], cohorts["Cohort of all"]
+    orgs = Assessment.objects.values("organisation").distinct().count()
     pages = [
         ("assessment changelist", changelist),
         ("  filtered: status=submitted", changelist + "?status__exact=submitted"),
@@ -357,9 +395,19 @@ def measure(args) -> None:
         ("  search: organisation name", changelist + "?q=Organisation+004242"),
         ("  search: member e-mail", changelist + "?q=member4242%40org4242.example"),
         ("  sorted by overall level", changelist + "?o=6"),
+        ("  filtered: cohort of 1,000", changelist + f"?cohort={small}"),
+        ("  filtered: cohort + submitted", changelist + f"?cohort={small}&status__exact=submitted"),
         (f"  page {deep_page}", changelist + f"?p={deep_page}"),
         ("assessment change page", reverse("admin:assessment_assessment_change", args=[some])),
         ("organisation changelist", reverse("admin:assessment_organisation_changelist")),
+        (
+            f"cohort dashboard, {min(orgs, 1000):,} orgs",
+            reverse("admin:assessment_cohort_dashboard", args=[small]),
+        ),
+        (
+            f"cohort dashboard, {orgs:,} orgs",
+            reverse("admin:assessment_cohort_dashboard", args=[every]),
+        ),
     ]
     load = os.getloadavg()[0]
     print(f"load average {load:.1f} on {os.cpu_count()} CPUs; {args.runs} runs per page")

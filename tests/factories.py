@@ -14,6 +14,8 @@ from assessment.models import (
     Assessment,
     Cohort,
     CohortOrganisation,
+    Component,
+    ComponentLevel,
     Membership,
     Organisation,
     Participant,
@@ -21,6 +23,7 @@ from assessment.models import (
     Question,
     QuestionBank,
 )
+from assessment.results import results_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_BANK_FILE = FIXTURES / "sample_bank.yaml"
@@ -151,6 +154,7 @@ def bulk_cohort(cohort: Cohort, bank: QuestionBank, count: int) -> list[Organisa
         )
         for n, o in enumerate(joined)
     )
+    scored = [assessment for assessment in assessments if assessment.status != "draft"]
     questions = {q.slug: q for q in Question.objects.filter(component__section__bank=bank)}
     choices = {(c.question_id, c.level): c for q in questions.values() for c in q.choices.all()}
     Answer.objects.bulk_create(
@@ -160,9 +164,17 @@ def bulk_cohort(cohort: Cohort, bank: QuestionBank, count: int) -> list[Organisa
             choice=None if level is None else choices[(questions[slug].pk, level)],
             status=Answer.Status.ANSWERED if level is not None else Answer.Status.DONT_KNOW,
         )
-        for assessment in assessments
-        if assessment.status != "draft"
+        for assessment in scored
         for slug, level in SAMPLE_LEVELS.items()
+    )
+    # The component levels the submit service stores: the same answers, the same levels.
+    levels = results_for(scored[0]).result if scored else None
+    component_ids = {c.slug: c.pk for c in Component.objects.filter(section__bank=bank)}
+    ComponentLevel.objects.bulk_create(
+        ComponentLevel(assessment=assessment, component_id=component_ids[c.slug], level=c.level)
+        for assessment in scored
+        for section in levels.sections
+        for c in section.components
     )
     return organisations
 

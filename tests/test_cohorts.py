@@ -13,7 +13,14 @@ from openpyxl import load_workbook
 
 from assessment import roles
 from assessment.cohort_dashboard import cohort_dashboard
-from assessment.models import Assessment, CohortOrganisation, Invitation, Membership, Organisation
+from assessment.models import (
+    Assessment,
+    CohortOrganisation,
+    ComponentLevel,
+    Invitation,
+    Membership,
+    Organisation,
+)
 from assessment.services import review_transition
 from tests import factories
 from tests.factories import make_cohort, submitted
@@ -266,6 +273,17 @@ def test_the_dashboard_shows_each_state_the_counts_and_the_levels(
     assert 'id="cohort-heatmap"' in page
 
 
+def test_assessments_submitted_before_levels_were_stored_are_scored_the_same(
+    consultant, cohort, bank, alice, carol
+):
+    submitted(alice.membership.organisation, bank, alice)
+    submitted(carol.membership.organisation, bank, carol)
+    stored = cohort_dashboard(cohort).heatmap
+    assert sum(sum(levels) for _title, levels, _unscored in stored) > 0
+    ComponentLevel.objects.all().delete()
+    assert cohort_dashboard(cohort).heatmap == stored
+
+
 def test_an_assessment_started_before_the_window_does_not_count(consultant, bank, alice, org_a):
     old = submitted(org_a, bank, alice)
     Assessment.objects.filter(pk=old.pk).update(created_at="2020-01-01T00:00:00Z")
@@ -283,7 +301,10 @@ def test_the_dashboard_reads_the_same_queries_for_3_or_1000_organisations(
     factories.bulk_cohort(large, bank, 1000)
     client.force_login(consultant)
     client.get(dashboard_url(small))  # the session, the bank's structure
-    with django_assert_num_queries(9) as small_queries:
+    # The session's user and its permissions, the cohort, its organisations, their
+    # assessments, the stored levels (counts, and which have them), the components, the
+    # consultants: 10, however many organisations.
+    with django_assert_num_queries(10) as small_queries:
         assert client.get(dashboard_url(small)).status_code == 200
     with django_assert_num_queries(len(small_queries.captured_queries)):
         page = client.get(dashboard_url(large))
@@ -298,6 +319,25 @@ def test_the_dashboard_reads_the_same_queries_for_3_or_1000_organisations(
         "changes_requested": 0,
         "reviewed": 200,
     }
+
+
+def test_the_table_shows_a_page_of_one_state_and_the_counts_stay_whole(client, consultant, bank):
+    cohort = make_cohort(consultants=[consultant])
+    factories.bulk_cohort(cohort, bank, 250)
+    client.force_login(consultant)
+    page = client.get(dashboard_url(cohort))
+    assert len(page.context["page"].object_list) == 100
+    assert "1–100 of 250" in page.content.decode()
+    third = client.get(dashboard_url(cohort), {"p": 3})
+    assert len(third.context["page"].object_list) == 50
+    invited = client.get(dashboard_url(cohort), {"state": "invited"})
+    assert {row.state for row in invited.context["page"].object_list} == {"invited"}
+    assert invited.context["page"].paginator.count == 50
+    assert "50 organisations: Invited" in invited.content.decode()
+    counts = {state: count for state, _label, count in invited.context["dashboard"].state_counts}
+    assert sum(counts.values()) == 250
+    # Nonsense is ignored, not an error.
+    assert client.get(dashboard_url(cohort), {"state": "x", "p": "y"}).status_code == 200
 
 
 def test_the_exports_hold_every_organisation_formula_safe(client, consultant, cohort, org_a):

@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +27,7 @@ from assessment import cohort_exports, emails, roles
 from assessment.admin.mixins import WriteRuleMixin
 from assessment.admin.site import person
 from assessment.cohort_dashboard import (
+    STATES,
     cohort_dashboard,
     cohorts_for,
     get_cohort_for_user,
@@ -34,6 +37,8 @@ from assessment.forms.cohorts import CohortInvitationForm
 from assessment.levels import LEVEL_CHOICES
 from assessment.models import Cohort, CohortOrganisation
 from assessment.services import cohorts as cohort_services
+
+ROWS_PER_PAGE = 100
 
 
 class CohortOrganisationInline(WriteRuleMixin, admin.TabularInline):
@@ -134,6 +139,10 @@ class CohortAdmin(WriteRuleMixin, admin.ModelAdmin):
         cohort = self.cohort_for(request, object_id)
         dashboard = cohort_dashboard(cohort)
         consultants = list(cohort.consultants.all())
+        # The counts and the levels cover the whole cohort; the table a page of one state.
+        state = request.GET.get("state") if request.GET.get("state") in STATES else ""
+        rows = [row for row in dashboard.rows if not state or row.state == state]
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("p"))
         return TemplateResponse(
             request,
             "admin/assessment/cohort/dashboard.html",
@@ -145,6 +154,10 @@ class CohortAdmin(WriteRuleMixin, admin.ModelAdmin):
                 "original": cohort,
                 "dashboard": dashboard,
                 "heatmap": heat_rows(dashboard),
+                "state": state,
+                "state_label": STATES.get(state, ""),
+                "page": page,
+                "page_query": urlencode({"state": state}) if state else "",
                 "levels": LEVEL_CHOICES,
                 "consultants": [person(user) for user in consultants],
                 # The consultants are read anyway: no second query to ask may_invite.

@@ -15,6 +15,7 @@ from assessment.models.branding import ReportBranding
 from assessment.models.cohorts import (
     Cohort,
     CohortOrganisation,
+    ComponentLevel,
     NotificationKind,
     NotificationOptOut,
     SentReminder,
@@ -46,6 +47,7 @@ __all__ = [
     "CohortOrganisation",
     "Component",
     "ComponentGuidance",
+    "ComponentLevel",
     "ComponentTarget",
     "ConsultantNote",
     "Invitation",

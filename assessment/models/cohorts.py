@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from assessment.levels import LEVEL_CHOICES
+from assessment.models.assessments import Assessment
+from assessment.models.bank import Component
 from assessment.models.organisations import Invitation, Organisation
 
 
@@ -68,6 +71,28 @@ class CohortOrganisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.cohort}"
+
+
+class ComponentLevel(models.Model):
+    """A component's level in an assessment as it was submitted, stored by the submit
+    service, so that a cohort's levels are counted in one query instead of scoring every
+    assessment again (None: nothing scored there)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="component_levels"
+    )
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "component"], name="one_level_per_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.component_id}: {self.level}"
 
 
 class NotificationKind(models.TextChoices):

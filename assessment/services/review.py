@@ -14,6 +14,7 @@ from assessment import roles, selectors, tasks
 from assessment.models import (
     Answer,
     Assessment,
+    ComponentLevel,
     ConsultantNote,
     NotificationKind,
     Question,
@@ -159,6 +160,7 @@ def submit_assessment(
     locked.answered_count = len(answers)
     locked.change_request_message = ""
     locked.save()
+    _store_component_levels(locked, results)
     _prepare_report_after_commit(locked.pk)
     _after_commit(tasks.notify_submission, locked.pk)
     return locked
@@ -252,6 +254,20 @@ def add_consultant_note(
             tasks.notify_members, assessment.pk, str(NotificationKind.NOTE_SHARED), note.pk
         )
     return note
+
+
+def _store_component_levels(assessment: Assessment, results) -> None:
+    """The components' levels as submitted, which cohort dashboards count (a resubmission
+    replaces them)."""
+    component_ids = {component.slug: component.pk for component in results.structure.components}
+    ComponentLevel.objects.filter(assessment=assessment).delete()
+    ComponentLevel.objects.bulk_create(
+        ComponentLevel(
+            assessment=assessment, component_id=component_ids[component.slug], level=component.level
+        )
+        for section in results.result.sections
+        for component in section.components
+    )
 
 
 def _after_commit(task, *args) -> None:
