@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
@@ -192,10 +193,15 @@ def current_bank_summary() -> BankSummary | None:
     )
 
 
-def dashboard_assessments(organisation: Organisation):
+def dashboard_assessments(organisation: Organisation, user):
+    """The organisation's assessments; ``takes_part`` says whether the user answers a team
+    assessment (a member who does not sees only its results)."""
     return (
         Assessment.objects.filter(organisation=organisation)
         .select_related("bank", "last_edited_by", "created_by")
+        .annotate(
+            takes_part=Exists(Participant.objects.filter(assessment=OuterRef("pk"), user=user))
+        )
         .order_by("-updated_at")
     )
 

@@ -452,3 +452,15 @@ def test_deleting_the_organisation_deletes_the_team_and_its_answers(
     org_a.delete()
     assert not Participant.objects.exists()
     assert not ParticipantAnswer.objects.exists()
+
+
+def test_the_dashboard_links_a_team_assessment_only_for_those_taking_part(
+    client, bob, dana, team_assessment
+):
+    overview = url("assessment_overview", team_assessment)
+    client.force_login(bob)
+    assert f'href="{overview}"' in client.get(reverse("dashboard")).content.decode()
+    client.force_login(dana)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{overview}"' not in page
+    assert "a team assessment you are not taking part in" in page

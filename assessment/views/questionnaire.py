@@ -34,7 +34,7 @@ def render_dashboard(request, organisation, form, *, status: int = 200):
         "assessment/dashboard.html",
         {
             "organisation": organisation,
-            "assessments": selectors.dashboard_assessments(organisation),
+            "assessments": selectors.dashboard_assessments(organisation, request.user),
             "due": selectors.due_actions(organisation, today=timezone.localdate()),
             "form": form,
             "bank": selectors.current_bank(),
