@@ -383,6 +383,7 @@ def test_saving_the_calibration_stores_the_median_default_as_the_answer_of_recor
     record = Answer.objects.get(assessment=team_assessment, question=versions)
     assert record.choice.level == 1  # the lower of the two middle levels
     assert AgreedAnswer.objects.get(question=versions).note.startswith("One model")
+    assert record.comment == "One model versions its data; the others do not."
     assert not Answer.objects.filter(
         assessment=team_assessment, question=question(bank, "data-lineage")
     ).exists()

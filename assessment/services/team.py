@@ -137,8 +137,9 @@ class Decision:
 @transaction.atomic
 def agree_answers(*, assessment: Assessment, user, decisions: list[Decision]) -> int:
     """Save the answers of record of a team assessment, which are what gets scored; returns
-    how many changed. Each changed answer gets a new revision, as an edit on a section
-    page would."""
+    how many changed. The note of why becomes the answer's comment, so the report's
+    answers, the exports and the consultant read it beside the answer. Each changed answer
+    gets a new revision, as an edit on a section page would."""
     if not manages_team(user, assessment):
         raise PermissionDenied(_("Only the owner of this assessment can agree the answers."))
     locked = _lock_editable(assessment)
@@ -166,11 +167,20 @@ def agree_answers(*, assessment: Assessment, user, decisions: list[Decision]) ->
                     question=decision.question,
                     status=decision.status,
                     choice=decision.choice,
+                    comment=decision.note,
                     answered_by=user,
                 )
             )
-        elif (record.status, record.choice_id) != (decision.status, choice_id):
-            record.status, record.choice = decision.status, decision.choice
+        elif (record.status, record.choice_id, record.comment) != (
+            decision.status,
+            choice_id,
+            decision.note,
+        ):
+            record.status, record.choice, record.comment = (
+                decision.status,
+                decision.choice,
+                decision.note,
+            )
             to_update.append(record)
         note = notes.get(decision.question.pk)
         if note is None:
@@ -188,7 +198,7 @@ def agree_answers(*, assessment: Assessment, user, decisions: list[Decision]) ->
     Answer.objects.filter(pk__in=to_delete).delete()
     Answer.objects.bulk_create(to_create)
     if to_update:
-        Answer.objects.bulk_update(to_update, ["status", "choice"])
+        Answer.objects.bulk_update(to_update, ["status", "choice", "comment"])
         Answer.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
             answered_by=user,
             updated_at=timezone.now(),
