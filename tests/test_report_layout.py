@@ -104,3 +104,20 @@ def test_no_annex_page_is_left_mostly_blank_and_every_step_is_printed_once(revie
     steps = [flat(item.next_step) for item in results_for(reviewed).roadmap.items]
     assert len(steps) >= 3
     assert {step: text.count(step) for step in steps if text.count(step) != 1} == {}
+
+
+def test_the_changed_components_are_grouped_by_section_with_falls_first(reviewed):
+    groups = report_context(reviewed)["change_groups"]
+
+    changed = [row for group in groups for row in group.falls + group.rises]
+    assert changed and all(row.change for row in changed)
+    assert len({row.result.slug for row in changed}) == len(changed)  # each once
+    for group in groups:
+        assert [row.change for row in group.falls] == sorted(row.change for row in group.falls)
+        assert all(row.change < 0 for row in group.falls) and all(r.change > 0 for r in group.rises)
+    with_falls = [bool(group.falls) for group in groups]
+    assert with_falls == sorted(with_falls, reverse=True)  # the sections with a fall first
+    html = report_html(reviewed)
+    assert "Components that changed level, by section" in html
+    first = groups[0].falls[0] if groups[0].falls else groups[0].rises[0]
+    assert html.index(first.result.title, html.index("Fell, then rose")) > 0

@@ -34,6 +34,15 @@ class Changes:
     largest_fall: object  # a ComponentRow, or None
 
 
+@dataclass(frozen=True)
+class SectionChanges:
+    """One section's components whose level changed since last time, for the annex."""
+
+    part: dict  # the report's part: the section's result, number, score change
+    falls: list  # ComponentRows, the largest fall first
+    rises: list  # ComponentRows, the largest rise first
+
+
 def board_context(context: dict) -> dict:
     """Adds what the board pages need to the report context."""
     structure = context["structure"]
@@ -55,6 +64,7 @@ def board_context(context: dict) -> dict:
             for horizon in roadmap.horizons[1:]
         ],
         "board_changes": _changes(context) if context["comparison"] else None,
+        "change_groups": _change_groups(context) if context["comparison"] else [],
         "board_decisions": _decisions(context, priorities),
         "board_method": _method(context),
     }
@@ -92,6 +102,23 @@ def _changes(context: dict) -> Changes:
         fell=len(falls),
         largest_fall=falls[0] if falls else None,
     )
+
+
+def _change_groups(context: dict) -> list[SectionChanges]:
+    """The changed components by section: sections with a fall first, the largest fall
+    first, then the others in the bank's order; in each, falls before rises."""
+    groups = []
+    for part in context["parts"]:
+        rows = [row for row in part["components"] if row.change]
+        if rows:
+            groups.append(
+                SectionChanges(
+                    part=part,
+                    falls=sorted((row for row in rows if row.change < 0), key=lambda r: r.change),
+                    rises=sorted((row for row in rows if row.change > 0), key=lambda r: -r.change),
+                )
+            )
+    return sorted(groups, key=lambda group: group.falls[0].change if group.falls else 0)
 
 
 def _decisions(context: dict, priorities: list[Priority]) -> list[str]:
