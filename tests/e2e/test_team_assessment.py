@@ -83,3 +83,10 @@ def test_three_colleagues_answer_on_their_own_then_the_owner_agrees_and_submits(
     expect(summary).to_contain_text("Where the team disagreed most")
     expect(summary).to_contain_text("Participant 1")
     expect(summary).not_to_contain_text("Dana")
+    summary.scroll_into_view_if_needed()
+    screenshot(admin_page, "admin-team")
+    results_page = new_page(width=390)
+    log_in(results_page, bob.email, factories.PASSWORD)
+    results_page.goto(f"/assessments/{assessment.pk}/results/")
+    assert horizontal_overflow(results_page) == []
+    screenshot(results_page, "results-team")
