@@ -118,21 +118,30 @@ class OrganisationRow:
 
 
 @dataclass
+class HeatRow:
+    """One component's row of the heatmap: how many reached each level, and how many had
+    nothing scored there."""
+
+    section: str
+    component: str
+    counts: list[int]
+    unscored: int = 0
+
+
+@dataclass
 class Dashboard:
     cohort: Cohort
     rows: list[OrganisationRow]
     state_counts: list[tuple[str, str, int]]  # state, label, count
-    # (component title, [count at level 0..4], how many had nothing scored there)
-    heatmap: list[tuple[str, list[int], int]] = field(default_factory=list)
+    heatmap: list[HeatRow] = field(default_factory=list)
     heat_max: int = 0
 
 
-def heat_rows(dashboard: Dashboard) -> list[tuple[str, list[tuple[int, int]], int]]:
-    """The heatmap's rows with a shade (0-4) per count, relative to the largest count."""
+def heat_rows(dashboard: Dashboard) -> list[tuple[HeatRow, list[tuple[int, int]]]]:
+    """The heatmap's rows, each with a shade (0-4) per count, relative to the largest count."""
     top = dashboard.heat_max or 1
     return [
-        (title, [(count, -(-4 * count // top)) for count in counts], unscored)
-        for title, counts, unscored in dashboard.heatmap
+        (row, [(count, -(-4 * count // top)) for count in row.counts]) for row in dashboard.heatmap
     ]
 
 
@@ -208,11 +217,11 @@ def cohort_dashboard(cohort: Cohort) -> Dashboard:
         state_counts=[(state, str(label), counts[state]) for state, label in STATES.items()],
     )
     dashboard.heatmap = component_levels([row.assessment for row in rows if row.level is not None])
-    dashboard.heat_max = max((max(levels) for _, levels, _ in dashboard.heatmap), default=0)
+    dashboard.heat_max = max((max(row.counts) for row in dashboard.heatmap), default=0)
     return dashboard
 
 
-def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int], int]]:
+def component_levels(assessments: list[Assessment]) -> list[HeatRow]:
     """How many of the assessments reached each level in each component, as submitted;
     components in their bank's order (the newest bank first). Two queries for the levels
     stored at submission (ComponentLevel) and one for the components' titles; assessments
@@ -235,13 +244,13 @@ def component_levels(assessments: list[Assessment]) -> list[tuple[str, list[int]
     components = Component.objects.filter(pk__in={pk for pk, _level in tally}).order_by(
         "-section__bank_id", "section__order", "order", "pk"
     )
-    rows: dict[str, tuple[str, list[int], list[int]]] = {}
-    for pk, slug, title in components.values_list("pk", "slug", "title"):
-        _title, counts, unscored = rows.setdefault(slug, (title, [0] * len(LEVELS), [0]))
-        unscored[0] += tally[(pk, None)]
+    rows: dict[str, HeatRow] = {}
+    for pk, slug, title, section in components.values_list("pk", "slug", "title", "section__title"):
+        row = rows.setdefault(slug, HeatRow(section, title, [0] * len(LEVELS)))
+        row.unscored += tally[(pk, None)]
         for level in LEVELS:
-            counts[level] += tally[(pk, level)]
-    return [(title, counts, unscored[0]) for title, counts, unscored in rows.values()]
+            row.counts[level] += tally[(pk, level)]
+    return list(rows.values())
 
 
 def scored_levels(assessments: list[Assessment]) -> Counter:

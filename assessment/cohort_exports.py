@@ -62,7 +62,7 @@ def heatmap_header() -> list[str]:
 
 
 def heatmap_rows(dashboard: Dashboard) -> list[list]:
-    return [[title, *counts, unscored] for title, counts, unscored in dashboard.heatmap]
+    return [[row.section, row.component, *row.counts, row.unscored] for row in dashboard.heatmap]
 
 
 def filename(dashboard: Dashboard, extension: str) -> str:
@@ -93,7 +93,7 @@ def xlsx_response(dashboard: Dashboard) -> HttpResponse:
         _("Levels by component"),
         heatmap_header(),
         heatmap_rows(dashboard),
-        (40, *(14 for _level in LEVELS), 14),
+        (30, 40, *(14 for _level in LEVELS), 14),
     )
     workbook.properties.title = safe(_("Cohort: %(name)s") % {"name": dashboard.cohort.name})
     workbook.properties.creator = "MLOps Maturity Assessment"

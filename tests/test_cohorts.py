@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,12 +16,14 @@ from assessment import roles
 from assessment.cohort_dashboard import cohort_dashboard
 from assessment.models import (
     Assessment,
+    Cohort,
     CohortOrganisation,
     ComponentLevel,
     Invitation,
     Membership,
     Organisation,
 )
+from assessment.results import results_for
 from assessment.services import review_transition
 from tests import factories
 from tests.factories import make_cohort, submitted
@@ -263,9 +266,18 @@ def test_the_dashboard_shows_each_state_the_counts_and_the_levels(
     assert drafting.percent_answered == 50 and drafting.level is None
     done = next(row for row in dashboard.rows if row.state == "reviewed")
     assert done.level == reviewed.overall_level
-    heat = {title: levels for title, levels, _unscored in dashboard.heatmap}
-    # The sample answers: data versioning 2, lineage 1 → the component at level 1 or 2.
-    assert sum(sum(levels) for levels in heat.values()) == len(heat)
+    # One scored assessment: each component counted once, at the level its results give.
+    expected = {
+        component.title: component.level
+        for section in results_for(reviewed).result.sections
+        for component in section.components
+    }
+    assert {row.component for row in dashboard.heatmap} == set(expected)
+    for row in dashboard.heatmap:
+        level = expected[row.component]
+        assert row.counts == [int(level == n) for n in range(5)]
+        assert row.unscored == int(level is None)
+    assert [row.section for row in dashboard.heatmap][:2] == ["Data management and pipeline"] * 2
 
     client.force_login(consultant)
     page = client.get(dashboard_url(cohort)).content.decode()
@@ -279,7 +291,7 @@ def test_assessments_submitted_before_levels_were_stored_are_scored_the_same(
     submitted(alice.membership.organisation, bank, alice)
     submitted(carol.membership.organisation, bank, carol)
     stored = cohort_dashboard(cohort).heatmap
-    assert sum(sum(levels) for _title, levels, _unscored in stored) > 0
+    assert sum(sum(row.counts) for row in stored) > 0
     ComponentLevel.objects.all().delete()
     assert cohort_dashboard(cohort).heatmap == stored
 
@@ -409,3 +421,25 @@ def test_the_list_with_the_cohort_column_and_filter_reads_constant_queries(
     with django_assert_num_queries(11):
         response = changelist(client, cohort=large.pk)
     assert len(response.context["cl"].result_list) == 50
+
+
+def test_the_demo_cohort_has_ten_organisations_in_every_state(settings, bank, db):
+    settings.DEBUG = True
+    factories.make_user("consultant@demo.example", is_staff=True).groups.add(
+        roles.consultants_group()
+    )
+    call_command("seed_demo_cohort", stdout=io.StringIO())
+    cohort = Cohort.objects.get(name="BridgeAI demo cohort")
+    counts = {state: count for state, _label, count in cohort_dashboard(cohort).state_counts}
+    assert counts == {
+        "invited": 2,
+        "not_started": 1,
+        "in_progress": 2,
+        "submitted": 2,
+        "in_review": 1,
+        "changes_requested": 1,
+        "reviewed": 1,
+    }
+    call_command("seed_demo_cohort", "--reset", stdout=io.StringIO())
+    assert Cohort.objects.filter(name="BridgeAI demo cohort").count() == 1
+    assert CohortOrganisation.objects.count() == 10
