@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment import roles
 from assessment.domain import scoring
-from assessment.exports import BankIndexes
+from assessment.exports import BankIndexes, answer_values
 from assessment.levels import LEVEL_LABELS, LEVELS
 from assessment.models import (
-    Answer,
     Assessment,
     Cohort,
     CohortOrganisation,
@@ -259,17 +258,7 @@ def scored_levels(assessments: list[Assessment]) -> Counter:
     if not assessments:
         return tally
     banks = BankIndexes()
-    values: dict[int, dict[str, scoring.AnswerValue]] = {a.pk: {} for a in assessments}
-    bank_of = {a.pk: a.bank_id for a in assessments}
-    for assessment_id, question_id, choice_id, status in Answer.objects.filter(
-        assessment_id__in=list(values)
-    ).values_list("assessment_id", "question_id", "choice_id", "status"):
-        index = banks[bank_of[assessment_id]]
-        slug = index.questions[question_id].slug
-        if status == Answer.Status.ANSWERED:
-            values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
-        else:
-            values[assessment_id][slug] = scoring.AnswerValue(status)
+    values = answer_values({a.pk: a.bank_id for a in assessments}, banks)
     for assessment in assessments:
         index = banks[assessment.bank_id]
         component_ids = {c.slug: c.pk for c in index.structure.components}

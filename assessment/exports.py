@@ -260,26 +260,32 @@ def answers_csv_response(queryset: QuerySet[Assessment]) -> StreamingHttpRespons
 # --- Component scores CSV ---------------------------------------------------------------
 
 
+def answer_values(
+    bank_of: dict[int, int], banks: BankIndexes
+) -> dict[int, dict[str, scoring.AnswerValue]]:
+    """The answers of the assessments (id → bank id) as scoring reads them, by question slug."""
+    values: dict[int, dict[str, scoring.AnswerValue]] = {pk: {} for pk in bank_of}
+    answers = (
+        Answer.objects.filter(assessment_id__in=list(bank_of))
+        .order_by("assessment_id", "question_id")
+        .values_list("assessment_id", "question_id", "choice_id", "status")
+        .iterator(chunk_size=ITERATOR_CHUNK)
+    )
+    for assessment_id, question_id, choice_id, status in answers:
+        index = banks[bank_of[assessment_id]]
+        slug = index.questions[question_id].slug
+        if status == Answer.Status.ANSWERED:
+            values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
+        else:
+            values[assessment_id][slug] = scoring.AnswerValue(status)
+    return values
+
+
 def component_score_lines(queryset: QuerySet[Assessment]) -> Iterator[str]:
     """One CSV line per component of each assessment, scored like the results page."""
     banks = BankIndexes()
     for batch in assessment_batches(queryset, size=max(1, ASSESSMENT_BATCH // 2)):
-        values: dict[int, dict[str, scoring.AnswerValue]] = {row.pk: {} for row in batch}
-        answers = (
-            Answer.objects.filter(assessment_id__in=list(values))
-            .order_by("assessment_id", "question_id")
-            .values_list("assessment_id", "question_id", "choice_id", "status")
-            .iterator(chunk_size=ITERATOR_CHUNK)
-        )
-        bank_of = {row.pk: row.bank_id for row in batch}
-        for assessment_id, question_id, choice_id, status in answers:
-            bank_id = bank_of[assessment_id]
-            index = banks[bank_id]
-            slug = index.questions[question_id].slug
-            if status == Answer.Status.ANSWERED:
-                values[assessment_id][slug] = scoring.AnswerValue.answered(index.levels[choice_id])
-            else:
-                values[assessment_id][slug] = scoring.AnswerValue(status)
+        values = answer_values({row.pk: row.bank_id for row in batch}, banks)
         for assessment in batch:
             index = banks[assessment.bank_id]
             result = scoring.score_assessment(index.structure.spec, values[assessment.pk])

@@ -100,6 +100,26 @@ def consultant(db):
 
 
 @pytest.fixture
+def other_consultant(db):
+    """A second consultant (not a lead)."""
+    from assessment.roles import consultants_group
+
+    user = factories.make_user("sam@review.example", first_name="Sam", is_staff=True)
+    user.groups.add(consultants_group())
+    return user
+
+
+@pytest.fixture
+def lead(db):
+    """A lead consultant: in the Consultants and the Lead consultants groups."""
+    from assessment.roles import consultants_group, lead_consultants_group
+
+    user = factories.make_user("lee@review.example", first_name="Lee", is_staff=True)
+    user.groups.add(consultants_group(), lead_consultants_group())
+    return user
+
+
+@pytest.fixture
 def superuser(db):
     return factories.make_user(
         "admin@review.example", first_name="Alex", is_staff=True, is_superuser=True

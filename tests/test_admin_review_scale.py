@@ -60,20 +60,6 @@ def submitted_a(org_a, bank, alice):
     return submitted(org_a, bank, alice)
 
 
-@pytest.fixture
-def other_consultant(db):
-    user = factories.make_user("sam@review.example", first_name="Sam", is_staff=True)
-    user.groups.add(roles.consultants_group())
-    return user
-
-
-@pytest.fixture
-def lead(db):
-    user = factories.make_user("lee@review.example", first_name="Lee", is_staff=True)
-    user.groups.add(roles.consultants_group(), roles.lead_consultants_group())
-    return user
-
-
 def as_user(client, user):
     client.force_login(user)
     return client

@@ -30,20 +30,6 @@ from tests.factories import make_cohort, submitted
 
 
 @pytest.fixture
-def other_consultant(db):
-    user = factories.make_user("sam@review.example", first_name="Sam", is_staff=True)
-    user.groups.add(roles.consultants_group())
-    return user
-
-
-@pytest.fixture
-def lead(db):
-    user = factories.make_user("lee@review.example", first_name="Lee", is_staff=True)
-    user.groups.add(roles.consultants_group(), roles.lead_consultants_group())
-    return user
-
-
-@pytest.fixture
 def cohort(consultant, org_a, org_b):
     return make_cohort(consultants=[consultant], organisations=[org_a, org_b])
 
@@ -304,13 +290,20 @@ def test_an_assessment_started_before_the_window_does_not_count(consultant, bank
     assert row.state == "not_started" and row.assessment is None
 
 
-def test_the_dashboard_reads_the_same_queries_for_3_or_1000_organisations(
-    client, consultant, bank, django_assert_num_queries
-):
+@pytest.fixture
+def small_and_large(consultant, bank):
+    """A cohort of 3 organisations and one of 1,000, built with bulk_create."""
     small = make_cohort(consultants=[consultant], name="Small")
     factories.bulk_cohort(small, bank, 3)
     large = make_cohort(consultants=[consultant], name="Large")
     factories.bulk_cohort(large, bank, 1000)
+    return small, large
+
+
+def test_the_dashboard_reads_the_same_queries_for_3_or_1000_organisations(
+    client, consultant, small_and_large, django_assert_num_queries
+):
+    small, large = small_and_large
     client.force_login(consultant)
     client.get(dashboard_url(small))  # the session, the bank's structure
     # The session's user and its permissions, the cohort, its organisations, their
@@ -404,12 +397,9 @@ def test_a_consultant_cannot_filter_by_a_cohort_they_do_not_see(
 
 
 def test_the_list_with_the_cohort_column_and_filter_reads_constant_queries(
-    client, consultant, bank, django_assert_num_queries
+    client, consultant, small_and_large, django_assert_num_queries
 ):
-    small = make_cohort(consultants=[consultant], name="Small")
-    factories.bulk_cohort(small, bank, 3)
-    large = make_cohort(consultants=[consultant], name="Large")
-    factories.bulk_cohort(large, bank, 1000)
+    small, large = small_and_large
     client.force_login(consultant)
     changelist(client)
     # As the list without cohorts (test_admin_review_scale; nobody is assigned here), and

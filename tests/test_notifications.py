@@ -12,19 +12,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import notifications, roles
+from assessment import notifications
 from assessment.models import Assessment, NotificationOptOut, SentReminder
 from assessment.services import add_consultant_note, review_transition, submit_assessment
 from assessment.services.notifications import send_reminders
 from tests import factories
 from tests.factories import make_cohort, submitted
-
-
-@pytest.fixture
-def other_consultant(db):
-    user = factories.make_user("sam@review.example", first_name="Sam", is_staff=True)
-    user.groups.add(roles.consultants_group())
-    return user
 
 
 @pytest.fixture

@@ -125,6 +125,22 @@ class CohortAdmin(WriteRuleMixin, admin.ModelAdmin):
             raise PermissionDenied
         return get_cohort_for_user(request.user, unquote(object_id))
 
+    def cohort_page(self, request, name, cohort, title, context, status=200):
+        """One of the cohort's own admin pages, templates/admin/assessment/cohort/<name>.html."""
+        return TemplateResponse(
+            request,
+            f"admin/assessment/cohort/{name}.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "cohort": cohort,
+                "original": cohort,
+                **context,
+            },
+            status=status,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         extra_context["dashboard_url"] = reverse(
@@ -143,15 +159,12 @@ class CohortAdmin(WriteRuleMixin, admin.ModelAdmin):
         state = request.GET.get("state") if request.GET.get("state") in STATES else ""
         rows = [row for row in dashboard.rows if not state or row.state == state]
         page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("p"))
-        return TemplateResponse(
+        return self.cohort_page(
             request,
-            "admin/assessment/cohort/dashboard.html",
+            "dashboard",
+            cohort,
+            gettext("Dashboard: %(name)s") % {"name": cohort.name},
             {
-                **self.admin_site.each_context(request),
-                "title": gettext("Dashboard: %(name)s") % {"name": cohort.name},
-                "opts": self.model._meta,
-                "cohort": cohort,
-                "original": cohort,
                 "dashboard": dashboard,
                 "heatmap": heat_rows(dashboard),
                 "state": state,
@@ -205,17 +218,12 @@ class CohortAdmin(WriteRuleMixin, admin.ModelAdmin):
                     % {"organisation": invitation.organisation.name, "email": invitation.email},
                 )
                 return redirect("admin:assessment_cohort_dashboard", cohort.pk)
-        return TemplateResponse(
+        return self.cohort_page(
             request,
-            "admin/assessment/cohort/invite.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("Invite an organisation into %(name)s") % {"name": cohort.name},
-                "opts": self.model._meta,
-                "cohort": cohort,
-                "original": cohort,
-                "form": form,
-            },
+            "invite",
+            cohort,
+            gettext("Invite an organisation into %(name)s") % {"name": cohort.name},
+            {"form": form},
             status=400 if form.errors else 200,
         )
 
