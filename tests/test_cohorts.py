@@ -150,7 +150,7 @@ def test_a_consultant_invites_an_organisation_whose_owner_account_is_made_on_acc
     client.logout()
     link = accept_link(message)
     page = client.get(link).content.decode()
-    assert "You will own Cedar Health" in page
+    assert "You will be the owner of Cedar Health" in page
     response = client.post(
         link,
         {

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import notifications
-from assessment.models import Assessment, NotificationOptOut, SentReminder
+from assessment import emails, notifications
+from assessment.models import Assessment, NotificationKind, NotificationOptOut, SentReminder
 from assessment.services import add_consultant_note, review_transition, submit_assessment
 from assessment.services.notifications import send_reminders
 from tests import factories
@@ -204,7 +204,7 @@ def test_a_week_before_the_due_date_the_organisations_not_submitted_are_reminded
     assert run.cohort_due == 1
     assert recipients() == sorted([alice.email, bob.email])
     message = mail.outbox[0]
-    assert message.subject == "Acme Analytics's MLOps assessment is due in 7 days"
+    assert message.subject == "The MLOps assessment of Acme Analytics is due in 7 days"
     assert due_cohort.name in message.body and "Not started" in message.body
     assert "/notifications/unsubscribe/cohort-due/" in message.body
 
@@ -215,7 +215,7 @@ def test_a_week_before_the_due_date_the_organisations_not_submitted_are_reminded
     assert SentReminder.objects.get().recipients == 2
 
     assert send_reminders(today=today + timedelta(days=6)).cohort_due == 1
-    assert mail.outbox[0].subject == "Acme Analytics's MLOps assessment is due tomorrow"
+    assert mail.outbox[0].subject == "The MLOps assessment of Acme Analytics is due tomorrow"
     mail.outbox.clear()
     assert send_reminders(today=today + timedelta(days=6)).cohort_due == 0
     assert mail.outbox == []
@@ -260,7 +260,7 @@ def test_six_months_after_a_review_the_members_are_asked_to_assess_again_once(
 ):
     assert send_reminders().reassessment == 1
     assert recipients() == [alice.email]
-    assert mail.outbox[0].subject == "Time to assess Acme Analytics's MLOps maturity again"
+    assert mail.outbox[0].subject == "Time to assess the MLOps maturity of Acme Analytics again"
     assert reverse("assessment_start") in mail.outbox[0].body
     mail.outbox.clear()
     assert send_reminders().reassessment == 0
@@ -395,3 +395,39 @@ def test_the_settings_page_refuses_other_methods(client, alice):
     client.force_login(alice)
     assert client.put(reverse(SETTINGS)).status_code == 405
     assert client.delete(reverse(SETTINGS)).status_code == 405
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in NotificationKind])
+def test_every_kind_renders_with_its_unsubscribe_link_in_text_and_html(kind):
+    context = {
+        "organisation": "Acme <Analytics>",
+        "title": "MLOps maturity 2026",
+        "level": 2,
+        "level_label": "Repeatable",
+        "cohorts": "Spring",
+        "cohort": "Spring",
+        "assigned": False,
+        "resubmitted": False,
+        "message": "Say who approves.",
+        "verdict": "Good.",
+        "note": "Look here.",
+        "question": "",
+        "due_on": "2027-03-01",
+        "days": 7,
+        "state": "Not started",
+        "percent": None,
+        "reviewed_on": "2026-06-01",
+        "link": "https://x.example/a/",
+        "results_link": "https://x.example/r/",
+        "overview_link": "https://x.example/o/",
+        "report_link": "https://x.example/p.pdf",
+        "unsubscribe": "https://x.example/notifications/unsubscribe/k/t/",
+        "settings_link": "https://x.example/account/notifications/",
+    }
+    subject, text, html = emails.render(kind, context)
+    assert subject and "\n" not in subject and "{" not in subject
+    for body in (text, html):
+        assert "https://x.example/notifications/unsubscribe/k/t/" in body
+        assert "https://x.example/account/notifications/" in body
+        assert "{{" not in body and "{%" not in body
+    assert "Acme &lt;Analytics&gt;" in html and "Acme <Analytics>" in text
