@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +80,10 @@ def cohort_links(cohort: Cohort):
     assessment for the cohort (``assessment_id``, None before one is started)."""
     return (
         CohortOrganisation.objects.filter(cohort=cohort)
-        .select_related("organisation", "invitation")
+        .select_related("organisation")
         .annotate(
+            # Annotated, not joined into instances: a cohort has thousands of rows.
+            accepted_at=F("invitation__accepted_at"),
             has_members=Exists(Membership.objects.filter(organisation=OuterRef("organisation_id"))),
             assessment_id=cohort_assessment(cohort),
         )
@@ -156,8 +158,8 @@ def row_state(link, assessment: Assessment | None) -> str:
 
 def last_activity(link, assessment: Assessment | None) -> datetime | None:
     moments = [link.added_at]
-    if link.invitation is not None and link.invitation.accepted_at:
-        moments.append(link.invitation.accepted_at)
+    if link.accepted_at is not None:
+        moments.append(link.accepted_at)
     if assessment is not None:
         moments += [assessment.updated_at, assessment.submitted_at, assessment.reviewed_at]
     return max(moment for moment in moments if moment is not None)
@@ -170,9 +172,10 @@ def organisation_rows(cohort: Cohort) -> list[OrganisationRow]:
     assessments = {
         assessment.pk: assessment
         for assessment in Assessment.objects.filter(pk__in=ids)
-        .select_related("bank")
+        .annotate(question_count=F("bank__question_count"))
         .only(
             "pk",
+            "bank_id",
             "status",
             "answered_count",
             "overall_level",
@@ -182,18 +185,14 @@ def organisation_rows(cohort: Cohort) -> list[OrganisationRow]:
             "submitted_at",
             "reviewed_at",
             "organisation_id",
-            "bank__question_count",
-            "bank__version",
-            "bank__status",
-            "bank__source_hash",
         )
     }
     rows = []
     for link in links:
         assessment = assessments.get(link.assessment_id)
         percent = None
-        if assessment is not None and assessment.bank.question_count:
-            percent = round(100 * assessment.answered_count / assessment.bank.question_count)
+        if assessment is not None and assessment.question_count:
+            percent = round(100 * assessment.answered_count / assessment.question_count)
         rows.append(
             OrganisationRow(
                 link,
