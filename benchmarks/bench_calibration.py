@@ -2,11 +2,11 @@
 
 Run: .venv/bin/python benchmarks/bench_calibration.py [--runs N] [--participants P]
 
-Builds, in a throw-away SQLite database (/tmp/bench-calibration.sqlite3), bank v2 (134
-questions, the largest published bank), an organisation with P members and a team
-assessment in which every participant answered every question at random (some "Don't
-know" and "Not applicable", a comment on one answer in five). Then, in this process,
-through Django's test client with DEBUG off, it times --runs requests of:
+Builds, in a throw-away SQLite database (bench-calibration.sqlite3 in the temporary
+directory), bank v2 (134 questions, the largest published bank), an organisation with P
+members and a team assessment in which every participant answered every question at
+random (some "Don't know" and "Not applicable", a comment on one answer in five). Then, in
+this process, through Django's test client with DEBUG off, it times --runs requests of:
 
 - GET the calibration page (every question, the spread per section and component);
 - POST it back unchanged (parsing, checking and saving every answer of record);
@@ -23,11 +23,13 @@ import random
 import secrets
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = Path("/tmp/bench-calibration.sqlite3")  # noqa: S108 - a throw-away database
+SCRATCH = Path(tempfile.gettempdir())
+DATABASE = SCRATCH / "bench-calibration.sqlite3"  # a throw-away database
 BANK = ROOT / "fixtures" / "question_bank_v2.yaml"
 
 
@@ -47,7 +49,7 @@ def main() -> None:
         ALLOWED_HOSTS="testserver",
         HTTPS="false",
         REPORT_PREPARE="false",
-        STATIC_ROOT="/tmp/bench-calibration-static",  # noqa: S108 - throw-away files
+        STATIC_ROOT=str(SCRATCH / "bench-calibration-static"),
         DJANGO_SETTINGS_MODULE="maturity_site.settings",
     )
     sys.path.insert(0, str(ROOT))

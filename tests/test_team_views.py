@@ -250,9 +250,7 @@ def test_team_posts_of_another_organisation_are_a_404(client, carol, team_assess
     assert client.post(url(name, team_assessment), {"finished": "yes"}).status_code == 404
 
 
-def test_a_member_who_does_not_take_part_cannot_see_the_calibration(
-    client, dana, team_assessment
-):
+def test_a_member_who_does_not_take_part_cannot_see_the_calibration(client, dana, team_assessment):
     open_calibration(team_assessment)
     Assessment.objects.filter(pk=team_assessment.pk).update(participants_see_calibration=True)
     client.force_login(dana)

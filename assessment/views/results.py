@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessment import (
-    changes,
     results,
     selectors,
     tasks,
-    team,
 )
 from assessment.models import StoredReport
 from assessment.reports.context import report_filename, report_html
 from assessment.reports.rendering import ReportTimeout, render_pdf
+from assessment.results_page import results_content as results_page_content
 
 REPORT_REFRESH_SECONDS = 3
 
@@ -25,11 +24,10 @@ REPORT_REFRESH_SECONDS = 3
 @login_required
 def results_page(request, assessment_id: int):
     assessment = selectors.get_assessment_for_user(request.user, assessment_id, consultants=True)
-    scored = results.results_for(assessment)
-    context = scored.page_context(viewer=request.user)
-    context["answer_changes"] = changes.answer_changes(assessment, results=scored)
-    context["team"] = team.calibration_if_team(assessment, scored)
-    return render(request, "assessment/results.html", context)
+    content = results_page_content(request, assessment)
+    return render(
+        request, "assessment/results.html", {"assessment": assessment, "content": content}
+    )
 
 
 @require_safe
