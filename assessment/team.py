@@ -118,13 +118,17 @@ def may_see_calibration(user, assessment: Assessment, members: list[TeamMember])
     return is_participant and assessment.participants_see_calibration
 
 
-def get_calibration_for_user(user, assessment_id: int) -> Assessment:
-    """A team assessment whose calibration the user may see, or a 404."""
+def get_calibration_for_user(user, assessment_id: int) -> tuple[Assessment, list[TeamMember]]:
+    """A team assessment whose calibration the user may see, with its team; else a 404."""
     assessment = selectors.get_assessment_for_user(user, assessment_id)
-    members = team_members(assessment, show_names=True) if assessment.is_team else []
+    members = (
+        team_members(assessment, show_names=assessment.show_participant_names)
+        if assessment.is_team
+        else []
+    )
     if not may_see_calibration(user, assessment, members):
         raise Http404("The calibration of this assessment is not open to you.")
-    return assessment
+    return assessment, members
 
 
 @dataclass(frozen=True)
@@ -318,15 +322,17 @@ class Calibration:
 
 
 def calibration_for(
-    assessment: Assessment, *, show_names: bool | None = None, results: Results | None = None
+    assessment: Assessment,
+    *,
+    members: list[TeamMember] | None = None,
+    results: Results | None = None,
 ) -> Calibration:
     """The calibration of a team assessment, in four queries and the results' own: the
-    participants, all their answers and the agreed notes. A page that has the results
-    already passes them."""
+    participants, all their answers and the agreed notes. A page that has the team or the
+    results already passes them."""
     results = results or results_for(assessment)
-    if show_names is None:
-        show_names = assessment.show_participant_names
-    members = team_members(assessment, show_names=show_names)
+    if members is None:
+        members = team_members(assessment, show_names=assessment.show_participant_names)
     sheets: dict[int, dict[int, tuple[AnswerValue, str]]] = {}
     rows = OwnAnswer.objects.filter(participant__assessment=assessment).values_list(
         "participant_id", "question_id", "status", "choice__level", "comment"

@@ -353,7 +353,7 @@ def test_the_calibration_page_runs_the_same_queries_for_two_or_four_participants
     )
     client.force_login(alice)
     client.get(small)
-    with django_assert_num_queries(7) as counted:
+    with django_assert_num_queries(6) as counted:
         assert client.get(small).status_code == 200
     with django_assert_num_queries(len(counted.captured_queries)):
         assert client.get(larger).status_code == 200

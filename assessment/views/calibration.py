@@ -71,12 +71,12 @@ def team_settings(request, assessment_id: int):
 @GET_AND_POST
 @member_required
 def calibration_page(request, assessment_id: int):
-    assessment = team.get_calibration_for_user(request.user, assessment_id)
+    assessment, members = team.get_calibration_for_user(request.user, assessment_id)
     manages = team.manages_team(request.user, assessment)
     if request.method == "POST" and not manages:
         raise PermissionDenied(_("Only the owner of this team assessment can agree the answers."))
     only_disagreements = request.GET.get("show") == ONLY_DISAGREEMENTS
-    calibration = team.calibration_for(assessment)
+    calibration = team.calibration_for(assessment, members=members)
     form = calibration_form(
         calibration.questions, request.POST if request.method == "POST" else None
     )
