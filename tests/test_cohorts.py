@@ -433,3 +433,43 @@ def test_the_demo_cohort_has_ten_organisations_in_every_state(settings, bank, db
     call_command("seed_demo_cohort", "--reset", stdout=io.StringIO())
     assert Cohort.objects.filter(name="BridgeAI demo cohort").count() == 1
     assert CohortOrganisation.objects.count() == 10
+
+
+def cohort_form(**fields):
+    """The admin's add-cohort form, with an empty organisations inline."""
+    return {
+        "name": "Autumn intake",
+        "opens_on": "2027-09-01",
+        "due_on": "2027-10-15",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_a_lead_creates_a_cohort_in_the_admin(client, lead, consultant, org_a):
+    client.force_login(lead)
+    response = client.post(
+        reverse("admin:assessment_cohort_add"),
+        cohort_form(
+            consultants=[consultant.pk],
+            **{
+                "members-TOTAL_FORMS": "1",
+                "members-0-organisation": org_a.pk,
+            },
+        ),
+    )
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(name="Autumn intake")
+    assert list(cohort.consultants.all()) == [consultant]
+    assert list(cohort.organisations.all()) == [org_a]
+
+
+def test_a_due_date_before_the_opening_is_refused_with_the_form_kept(client, lead):
+    client.force_login(lead)
+    response = client.post(reverse("admin:assessment_cohort_add"), cohort_form(due_on="2027-08-01"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The due date cannot be before the day it opens." in page
+    assert 'value="Autumn intake"' in page
+    assert not Cohort.objects.exists()

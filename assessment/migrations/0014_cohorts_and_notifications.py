@@ -228,6 +228,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("due_on__gte", models.F("opens_on"))),
                 name="cohort_due_after_it_opens",
+                violation_error_message="The due date cannot be before the day it opens.",
             ),
         ),
         migrations.AddConstraint(

@@ -41,7 +41,9 @@ class Cohort(models.Model):
         ordering = ["-opens_on", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(due_on__gte=F("opens_on")), name="cohort_due_after_it_opens"
+                condition=Q(due_on__gte=F("opens_on")),
+                name="cohort_due_after_it_opens",
+                violation_error_message=_("The due date cannot be before the day it opens."),
             )
         ]
 
