@@ -136,7 +136,8 @@ def site_link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def notify_submission(assessment_id: int) -> int:
+def notify_submission(assessment_id: int, resubmitted: bool = False) -> int:
+    """``resubmitted``: it came back after changes were requested, straight to its reviewer."""
     assessment = (
         Assessment.objects.select_related("organisation", "assigned_to")
         .filter(pk=assessment_id)
@@ -154,7 +155,7 @@ def notify_submission(assessment_id: int) -> int:
         {
             **assessment_context(assessment),
             "assigned": assessment.assigned_to_id is not None,
-            "resubmitted": assessment.status == Assessment.Status.IN_REVIEW,
+            "resubmitted": resubmitted,
             "cohorts": ", ".join(cohort.name for cohort in cohorts),
             "link": site_link("admin:assessment_assessment_change", assessment.pk),
         },

@@ -37,9 +37,9 @@ def prepare_report(assessment_id: int) -> None:
 
 
 @task()
-def notify_submission(assessment_id: int) -> None:
+def notify_submission(assessment_id: int, resubmitted: bool = False) -> None:
     """Queued when an assessment is submitted (services.review): tell its consultants."""
-    notifications.notify_submission(assessment_id)
+    notifications.notify_submission(assessment_id, resubmitted)
 
 
 @task()

@@ -229,9 +229,10 @@ def test_a_draft_is_reminded_with_how_far_it_got(due_cohort, org_a, bank, alice)
     assert f"/assessments/{draft.pk}/" in mail.outbox[0].body
 
 
-def test_no_reminder_before_the_week_or_after_the_due_date(due_cohort, alice):
+def test_no_reminder_before_the_week_nor_on_or_after_the_due_date(due_cohort, alice):
     today = timezone.localdate()
     assert send_reminders(today=today - timedelta(days=1)).cohort_due == 0
+    assert send_reminders(today=today + timedelta(days=7)).cohort_due == 0
     assert send_reminders(today=today + timedelta(days=8)).cohort_due == 0
     assert mail.outbox == []
 

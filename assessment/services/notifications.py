@@ -4,7 +4,8 @@ switch, and the daily reminders, each sent once (models.SentReminder).
 The reminders (`manage.py send_reminders`, run daily by cron):
 - to the members of a cohort's organisation that has not handed its assessment in (not
   started, in progress, or changes requested): 7 days before the cohort's due date, and
-  1 day before; a run that missed a day still sends the one whose time has come;
+  1 day before; a run that missed a day still sends the one whose time has come, up to the
+  day before the due date;
 - to the members of any organisation whose latest assessment was reviewed
   REASSESSMENT_AFTER_DAYS ago or more (and nothing started since): assess again.
 """
@@ -73,15 +74,16 @@ def send_reminders(*, today: date | None = None) -> ReminderRun:
 
 
 def due_stage(due_on: date, today: date) -> int | None:
-    """Which reminder is due today: 1 (a day or less before), 7 (a week or less), or None."""
+    """Which reminder is due today: 1 (the day before), 7 (a week or less before), or None
+    (on the due date itself nothing is sent: a reminder would come too late)."""
     days = (due_on - today).days
-    return next((stage for stage in sorted(DUE_STAGES) if 0 <= days <= stage), None)
+    return next((stage for stage in sorted(DUE_STAGES) if 0 < days <= stage), None)
 
 
 def send_due_reminders(*, today: date) -> int:
     sent = 0
     window = today + timedelta(days=max(DUE_STAGES))
-    for cohort in Cohort.objects.filter(due_on__gte=today, due_on__lte=window):
+    for cohort in Cohort.objects.filter(due_on__gt=today, due_on__lte=window):
         stage = due_stage(cohort.due_on, today)
         reference = f"cohort-{cohort.pk}-due-{cohort.due_on.isoformat()}-{stage}d"
         already = set(

@@ -162,7 +162,7 @@ def submit_assessment(
     locked.save()
     _store_component_levels(locked, results)
     _prepare_report_after_commit(locked.pk)
-    _after_commit(tasks.notify_submission, locked.pk)
+    _after_commit(tasks.notify_submission, locked.pk, resumes)
     return locked
 
 
