@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessment import emails, notifications
 from assessment.models import Assessment, NotificationKind, NotificationOptOut, SentReminder
 from assessment.services import add_consultant_note, review_transition, submit_assessment
-from assessment.services.notifications import send_reminders
+from assessment.services.notifications import remind_once, send_reminders
 from tests import factories
 from tests.factories import make_cohort, submitted
 
@@ -432,3 +432,12 @@ def test_every_kind_renders_with_its_unsubscribe_link_in_text_and_html(kind):
         assert "https://x.example/account/notifications/" in body
         assert "{{" not in body and "{%" not in body
     assert "Acme &lt;Analytics&gt;" in html and "Acme <Analytics>" in text
+
+
+def test_two_runs_at_once_send_a_reminder_once(org_a, alice):
+    # Both read "not sent yet"; the unique constraint lets only the first record and send.
+    context = {"organisation": "Acme", "cohort": "C", "due_on": "2027-01-08", "days": 7}
+    context |= {"state": "Not started", "percent": None, "link": "https://x.example/"}
+    assert remind_once("cohort-due", org_a.pk, "cohort-1-due-2027-01-08-7d", context) == 1
+    assert remind_once("cohort-due", org_a.pk, "cohort-1-due-2027-01-08-7d", context) == 0
+    assert len(mail.outbox) == 1

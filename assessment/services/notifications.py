@@ -105,7 +105,7 @@ def send_due_reminders(*, today: date) -> int:
                 if row.assessment is not None
                 else notifications.site_link("assessment_start"),
             }
-            sent += _remind_once(Kind.COHORT_DUE, row.organisation.pk, reference, context)
+            sent += remind_once(Kind.COHORT_DUE, row.organisation.pk, reference, context)
     return sent
 
 
@@ -135,11 +135,11 @@ def send_reassessment_reminders(*, now=None) -> int:
             "results_link": notifications.site_link("assessment_results", assessment.pk),
             "link": notifications.site_link("assessment_start"),
         }
-        sent += _remind_once(Kind.REASSESSMENT, assessment.organisation_id, reference, context)
+        sent += remind_once(Kind.REASSESSMENT, assessment.organisation_id, reference, context)
     return sent
 
 
-def _remind_once(kind: str, organisation_id: int, reference: str, context: dict) -> int:
+def remind_once(kind: str, organisation_id: int, reference: str, context: dict) -> int:
     """Record the reminder and queue its emails in one transaction: 1 if this run sent it,
     0 if it was sent before (by another run too) or nobody has joined the organisation."""
     members = notifications.members_of(organisation_id)
