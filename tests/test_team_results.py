@@ -3,7 +3,6 @@ part, the agreement per section and the questions the team disagreed on most, on
 results page, in results.json, in the PDF's method page and in the admin."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from assessment import team
@@ -90,9 +89,7 @@ def test_the_report_method_page_shows_the_teams_agreement(calibrated):
     assert "agreed 2 Repeatable" in html
 
 
-def test_the_admin_shows_the_spread_but_not_the_names_unless_shown(client, calibrated):
-    consultant = factories.make_user("morgan@consult.example", is_staff=True)
-    consultant.groups.add(Group.objects.get(name="Consultants"))
+def test_the_admin_shows_the_spread_but_not_the_names_unless_shown(client, calibrated, consultant):
     client.force_login(consultant)
     change = reverse("admin:assessment_assessment_change", args=[calibrated.pk])
     page = client.get(change).content.decode()

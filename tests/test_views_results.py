@@ -5,7 +5,6 @@ renders it afresh."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment, ComponentTarget, ConsultantNote
@@ -53,10 +52,9 @@ def test_a_target_set_after_submitting_shows_at_once(client, alice, this_year):
     assert "No targets are set yet" not in client.get(results_url(this_year)).content.decode()
 
 
-def test_a_shared_note_and_a_review_show_at_once(client, alice, this_year):
+def test_a_shared_note_and_a_review_show_at_once(client, alice, this_year, consultant):
     client.force_login(alice)
     client.get(results_url(this_year))
-    consultant = factories.make_user("morgan@consult.example", is_staff=True)
     ConsultantNote.objects.create(
         assessment=this_year, author=consultant, text="Evidence checked.", shared=True
     )
@@ -80,9 +78,7 @@ def test_an_action_done_since_the_last_assessment_shows_at_once(client, alice, o
     assert "Version the fraud model" in client.get(results_url(this_year)).content.decode()
 
 
-def test_a_consultant_and_a_member_get_their_own_content(client, alice, this_year):
-    consultant = factories.make_user("morgan@consult.example", is_staff=True)
-    consultant.groups.add(Group.objects.get(name="Consultants"))
+def test_a_consultant_and_a_member_get_their_own_content(client, alice, this_year, consultant):
     client.force_login(alice)
     assert "Set targets" in client.get(results_url(this_year)).content.decode()
     client.force_login(consultant)

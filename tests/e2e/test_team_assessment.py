@@ -3,7 +3,6 @@ compares their answers, agrees the answers of record and submits; the results an
 consultant's admin page show the spread and the agreed answers."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from assessment.models import Answer, Assessment, Question
@@ -27,7 +26,7 @@ def answer_everything(page, assessment_id: int, level: int) -> None:
 
 
 def test_three_colleagues_answer_on_their_own_then_the_owner_agrees_and_submits(
-    org_a, alice, bob, bank, new_page
+    org_a, alice, bob, bank, consultant, new_page
 ):
     dana = factories.make_user("dana@acme.example", organisation=org_a, first_name="Dana")
     alice_page = new_page()
@@ -74,8 +73,6 @@ def test_three_colleagues_answer_on_their_own_then_the_owner_agrees_and_submits(
     assert horizontal_overflow(narrow) == []
     screenshot(narrow, "calibration")
 
-    consultant = factories.make_user("morgan@consult.example", is_staff=True)
-    consultant.groups.add(Group.objects.get(name="Consultants"))
     admin_page = new_page()
     log_in(admin_page, consultant.email, factories.PASSWORD)
     admin_page.goto(f"/admin/assessment/assessment/{assessment.pk}/change/")
