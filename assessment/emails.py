@@ -36,10 +36,23 @@ def send(template_name: str, to: str, context: dict) -> None:
     deliver.enqueue(template_name, to, context)
 
 
+def unsubscribe_headers(context: dict) -> dict[str, str]:
+    """A notification's unsubscribe link as mail headers too (RFC 2369 and RFC 8058), so
+    mail programs offer their own "Unsubscribe" and can switch it off in one click."""
+    if not context.get("unsubscribe"):
+        return {}
+    return {
+        "List-Unsubscribe": f"<{context['unsubscribe']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 @task()
 def deliver(template_name: str, to: str, context: dict, attempt: int = 1) -> None:
     subject, text, html = render(template_name, context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers=unsubscribe_headers(context)
+    )
     message.attach_alternative(html, "text/html")
     try:
         message.send()

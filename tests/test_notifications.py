@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -319,6 +320,18 @@ def test_the_link_in_an_email_unsubscribes_its_kind_without_logging_in(client, d
     ]
     assert client.post(path).status_code == 200  # twice: no error, still one row
     assert NotificationOptOut.objects.count() == 1
+
+
+def test_a_mail_programs_one_click_unsubscribe_works_from_the_headers(due_cohort, alice):
+    send_reminders(today=timezone.localdate())
+    message = next(m for m in mail.outbox if m.to == [alice.email])
+    address = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert address.endswith(unsubscribe_path(message))
+    mail_program = Client(enforce_csrf_checks=True)  # it has no page, so no CSRF token
+    response = mail_program.post(unsubscribe_path(message), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert NotificationOptOut.objects.filter(user=alice, kind="cohort-due").exists()
 
 
 def test_a_tampered_link_is_refused(client, alice):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from assessment import notifications
 from assessment.forms.notifications import NotificationSettingsForm
@@ -28,6 +29,10 @@ def notification_settings(request):
     return render(request, "assessment/notification_settings.html", {"form": form})
 
 
+# A mail program's one-click unsubscribe (RFC 8058) posts with no CSRF token; the signed
+# token in the address is what proves the request, and all it can do is switch one kind
+# of email off for the one person it was sent to.
+@csrf_exempt
 @GET_AND_POST
 def unsubscribe(request, kind: str, token: str):
     """GET asks (a mail scanner that follows links switches nothing off); POST switches off."""
