@@ -145,13 +145,13 @@ def test_a_database_error_during_a_save_keeps_earlier_answers_and_shows_the_erro
     question = Question.objects.get(slug="training-data-versions")
     choice = question.choices.get(level=3)
 
-    def failing_bulk_update(*args, **kwargs):
+    def failing_update(*args, **kwargs):
         raise DatabaseError("disk I/O error")
 
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     lineage = Question.objects.get(slug="data-lineage")
-    monkeypatch.setattr(Answer.objects, "bulk_update", failing_bulk_update)
+    monkeypatch.setattr("assessment.services.answering.update_answer_rows", failing_update)
     response = client.post(
         reverse("assessment_section", args=[assessment_a.pk, "data-management"]),
         {

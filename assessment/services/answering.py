@@ -5,7 +5,7 @@ overwriting each other."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,20 +247,51 @@ def save_answers(
         return outcome
     model.objects.bulk_create(to_create)
     if to_update:
-        # Only the answer itself differs per row; who, when and the revision are the same
-        # change for every row, so one plain UPDATE sets them (a CASE per row is slower).
-        model.objects.bulk_update(to_update, ["status", "choice", "comment"])
+        shared = {"updated_at": now}
         if participant is None:
-            stamp["carried_over"] = False
-        model.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
-            **stamp, updated_at=now, revision=F("revision") + 1
-        )
+            shared.update(answered_by_id=user.pk, carried_over=False)
+        update_answer_rows(model, to_update, shared=shared)
     outcome.saved = len(to_create) + len(to_update)
     if outcome.saved and participant is None:
         locked.answered_count = Answer.objects.filter(assessment=locked).count()
         locked.last_edited_by = user
         locked.save(update_fields=["answered_count", "last_edited_by", "updated_at"])
     return outcome
+
+
+def update_answer_rows(model, rows: list, *, shared: dict) -> None:
+    """Give each row its new status, choice and comment, and all of them the same ``shared``
+    columns and a revision one higher, in one UPDATE from a table of values: bulk_update
+    builds a CASE per row and column, which costs a save more Python than the rest of it."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    row = "(CAST(%s AS BIGINT), CAST(%s AS VARCHAR(20)), CAST(%s AS BIGINT), CAST(%s AS TEXT))"
+    values = [
+        value
+        for answer in rows
+        for value in (answer.pk, answer.status, answer.choice_id, answer.comment)
+    ]
+    assignments = [
+        "status = v.status",
+        "choice_id = v.choice_id",
+        "comment = v.comment",
+        "revision = revision + 1",
+    ]
+    for column, value in shared.items():
+        field = model._meta.get_field(column)
+        assignments.append(f"{quote(field.column)} = %s")
+        values.append(field.get_db_prep_save(value, connection))
+    # Only quoted names and placeholders go into the text; every value is a parameter.
+    statement = (
+        "WITH v(id, status, choice_id, comment) AS (VALUES {rows}) "
+        "UPDATE {table} SET {set} FROM v WHERE {table}.id = v.id"
+    )
+    sql = statement.format(
+        rows=", ".join([row] * len(rows)), table=table, set=", ".join(assignments)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 @transaction.atomic
