@@ -67,6 +67,7 @@ export PORT_IS_FREE
 run:
 	@$(PYTHON) -c "$$PORT_IS_FREE" "$(PORT)"
 	@$(MAKE) --no-print-directory setup
+	export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -237,6 +237,12 @@ def test_a_skipped_test_prints_its_reason(tmp_path):
     assert "SKIPPED [1]" in result.stdout and "Chromium is not here" in result.stdout
 
 
+def test_make_run_links_emails_to_the_port_it_serves(tmp_path):
+    planned = make("-n", "run", "PORT=8123", f"VENV={tmp_path / 'venv'}").stdout
+    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in planned, planned
+    assert planned.index("SITE_URL") < planned.index("db_worker")
+
+
 def test_every_make_command_the_readme_names_exists(tmp_path):
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     targets = set(re.findall(r"(?:^|[\s`(])make ([a-z][a-z0-9-]*)", readme))
