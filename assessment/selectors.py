@@ -56,18 +56,22 @@ def get_assessment_for_user(user, assessment_id: int, *, consultants: bool = Fal
 
     Anything else is a 404, so another organisation's ids reveal nothing.
     """
-    queryset = Assessment.objects.select_related("organisation", "bank", "last_edited_by")
+    queryset = Assessment.objects.select_related("bank", "last_edited_by")
     membership = get_membership(user)
     if consultants and is_consultant(user):
-        pass
+        queryset = queryset.select_related("organisation")
     elif membership is not None:
         queryset = queryset.filter(organisation_id=membership.organisation_id)
     else:
         raise Http404("No such assessment.")
     try:
-        return queryset.get(pk=assessment_id)
+        assessment = queryset.get(pk=assessment_id)
     except Assessment.DoesNotExist:
         raise Http404("No such assessment.") from None
+    if assessment.organisation_id == getattr(membership, "organisation_id", None):
+        # The member's organisation came with the user (MembershipBackend): no second join.
+        assessment.organisation = membership.organisation
+    return assessment
 
 
 def current_bank() -> QuestionBank | None:
@@ -111,12 +115,17 @@ def answers_for_questionnaire(
     """Every answer of the assessment (or of one participant in a team assessment), read as
     plain rows: the section page's hot path."""
     if participant is not None:
-        rows = ParticipantAnswer.objects.filter(participant=participant).values_list(
-            "question_id", "status", "choice_id", "comment", "revision"
+        rows = (
+            ParticipantAnswer.objects.filter(participant=participant)
+            .order_by()
+            .values_list("question_id", "status", "choice_id", "comment", "revision")
         )
         return {row[0]: SavedAnswer(*row) for row in rows}
-    rows = Answer.objects.filter(assessment=assessment).values_list(
-        "question_id", "status", "choice_id", "comment", "revision", "carried_over"
+    # No ordering: a dict needs none, and Answer's default ordering joins three tables.
+    rows = (
+        Answer.objects.filter(assessment=assessment)
+        .order_by()
+        .values_list("question_id", "status", "choice_id", "comment", "revision", "carried_over")
     )
     return {row[0]: SavedAnswer(*row) for row in rows}
 

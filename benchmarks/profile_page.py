@@ -35,6 +35,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML view here")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--all", action="store_true", help="show library frames too (Django, Jinja2, …)"
+    )
+    parser.add_argument(
+        "--time-only",
+        action="store_true",
+        help="no profiler: the CPU time per request in-process, a quick check of a change",
+    )
     args = parser.parse_args()
     try:
         from pyinstrument import Profiler
@@ -71,6 +79,13 @@ def main() -> None:
                     client.get(path)
 
             one()  # warm-up
+            if args.time_only:
+                cpu_started = time.process_time()
+                for _ in range(args.runs):
+                    one()
+                cpu = time.process_time() - cpu_started
+                print(f"{args.page}: CPU time {cpu / args.runs * 1000:.2f} ms per request")
+                return
             profiler = Profiler(interval=0.0005)
             started = time.perf_counter()
             cpu_started = time.process_time()
@@ -84,7 +99,7 @@ def main() -> None:
                 f"{args.page} ({path}): {elapsed / args.runs * 1000:.1f} ms per request "
                 f"under the profiler, {args.runs} requests"
             )
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            print(profiler.output_text(unicode=True, color=False, show_all=args.all))
             if args.html:
                 args.html.write_text(profiler.output_html())
                 print(f"HTML profile written to {args.html}")

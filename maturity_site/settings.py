@@ -115,14 +115,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # Only the questionnaire's question and grid-row partials (assessment/markup.py).
-        "NAME": "jinja2",
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "maturity_site.jinja2.environment"},
-    },
 ]
 
 DATABASE_URL = env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
