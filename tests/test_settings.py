@@ -55,6 +55,7 @@ def test_sqlite_urls_get_wal_and_a_busy_timeout():
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout=5000" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["CONN_MAX_AGE"] == 600  # kept between requests, as PostgreSQL's are
 
 
 def test_postgres_urls_are_parsed():

@@ -631,6 +631,41 @@ def test_saving_a_section_uses_a_constant_number_of_queries(
 # --- Every way off a section page saves first ------------------------------------------------
 
 
+def test_the_section_menu_marks_this_section_and_counts_each_sections_answers(
+    member_client, assessment_a
+):
+    post_answers(member_client, assessment_a, {"training-data-versions": 2})
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    assert re.search(
+        r'value="section:data-management" class="[^"]* active" aria-current="page">'
+        r'<span>Data management and pipeline</span><span class="small">1/4'
+        r'<span class="visually-hidden"> answered</span>',
+        html,
+    )
+    assert html.count('aria-current="page"') == 2  # the menu's entry and the breadcrumb's
+
+    post_answers(
+        member_client,
+        assessment_a,
+        {"data-lineage": 1, "data-validation-checks": "dk", "feature-store": "na"},
+    )
+    html = member_client.get(section_url(assessment_a, "model-lifecycle")).content.decode()
+    assert re.search(
+        r'value="section:data-management" class="list-group-item list-group-item-action">'
+        r'<span>Data management and pipeline</span><span class="small done">4/4'
+        r'<span class="visually-hidden"> complete</span>',
+        html,
+    )
+
+
+def test_a_read_only_section_menu_links_to_each_section(member_client, assessment_a):
+    Assessment.objects.filter(pk=assessment_a.pk).update(status=Assessment.Status.SUBMITTED)
+    html = member_client.get(section_url(assessment_a)).content.decode()
+    for slug in ("data-management", "model-lifecycle"):
+        assert f'<a href="{section_url(assessment_a, slug)}" class="list-group-item' in html
+    assert "/4</span></a>" in html
+
+
 def test_every_way_off_an_editable_section_page_is_a_button_of_its_form(
     member_client, assessment_a
 ):

@@ -21,6 +21,7 @@ from assessment import (
 )
 from assessment.models import COMMENT_MAX_LENGTH, LEVEL_CHOICES, Action, Assessment
 from assessment.results import skipped_sections
+from assessment.section_nav import sections_nav
 from assessment.structure import bank_structure
 from assessment.views.access import GET_AND_POST, member_required
 
@@ -213,10 +214,15 @@ def section(request, assessment_id: int, section_slug: str):
             "page": page,
             "previous": previous,
             "following": following,
-            "nav": [
-                (s, progress[s.pk], len(questionnaire.section_questions(s)))
-                for s in structure.sections
-            ],
+            "sections_nav": sections_nav(
+                [
+                    (s, progress[s.pk], len(questionnaire.section_questions(s)))
+                    for s in structure.sections
+                ],
+                current=current,
+                assessment_id=assessment.pk,
+                editable=editable,
+            ),
             "answered": len(answers),
             "total": len(structure.questions),
             "editable": editable,
