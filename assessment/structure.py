@@ -31,6 +31,24 @@ class BankStructure:
         return {question.pk: question for question in self.questions}
 
     @cached_property
+    def section_of_question(self) -> dict[int, int]:
+        """Section id by question id: every section page counts its menu's answers."""
+        return {
+            question.pk: section.pk
+            for section in self.sections
+            for component in section.components_list
+            for question in component.questions_list
+        }
+
+    @cached_property
+    def question_counts(self) -> dict[int, int]:
+        """Questions per section id."""
+        return {
+            section.pk: sum(len(c.questions_list) for c in section.components_list)
+            for section in self.sections
+        }
+
+    @cached_property
     def questions_by_slug(self) -> dict[str, Question]:
         return {question.slug: question for question in self.questions}
 

@@ -215,10 +215,7 @@ def section(request, assessment_id: int, section_slug: str):
             "previous": previous,
             "following": following,
             "sections_nav": sections_nav(
-                [
-                    (s, progress[s.pk], len(questionnaire.section_questions(s)))
-                    for s in structure.sections
-                ],
+                [(s, progress[s.pk], structure.question_counts[s.pk]) for s in structure.sections],
                 current=current,
                 assessment_id=assessment.pk,
                 editable=editable,
