@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,9 +262,17 @@ def save_answers(
         update_answer_rows(model, to_update, shared=shared)
     outcome.saved = len(to_create) + len(to_update)
     if outcome.saved and participant is None:
-        locked.answered_count = Answer.objects.filter(assessment=locked).count()
-        locked.last_edited_by = user
-        locked.save(update_fields=["answered_count", "last_edited_by", "updated_at"])
+        # Counted inside the UPDATE: one statement (and round trip) a save fewer.
+        answered = (
+            Answer.objects.filter(assessment=OuterRef("pk"))
+            .order_by()
+            .values("assessment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        Assessment.objects.filter(pk=locked.pk).update(
+            answered_count=Subquery(answered), last_edited_by=user, updated_at=now
+        )
     return outcome
 
 

@@ -159,11 +159,14 @@ def section(request, assessment_id: int, section_slug: str):
             "assessment_section_applies", assessment_id=assessment.pk, section_slug=current.slug
         )
     participant = team.participant_for(request.user, assessment)
-    answers = selectors.answers_for_questionnaire(assessment, participant)
     questions = questionnaire.section_questions(current)
-
     pending = questionnaire.take_pending_post(request)
     data = request.POST if request.method == "POST" else pending
+    # A save needs this section's answers only; the page, shown after it when the save
+    # cannot redirect, reads them all again (below) for its menu and progress.
+    answers = selectors.answers_for_questionnaire(
+        assessment, participant, question_ids=None if data is None else [q.pk for q in questions]
+    )
     page = forms.SectionAnswers(questions, answers, data)
     status, conflict_heading, no_longer_editable = 200, "", False
     if data is not None:
