@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment, ComponentTarget, ConsultantNote
+from assessment.results_page import fingerprint
 from tests import factories
 
 
@@ -93,3 +94,22 @@ def test_while_changes_are_requested_the_page_follows_the_answers(client, alice,
     lineage.choice = lineage.question.choices.get(level=4)
     lineage.save()
     assert content_of(client.get(results_url(this_year))) != before
+
+
+def test_the_assessment_it_is_compared_with_is_part_of_the_cached_state(client, alice, this_year):
+    client.force_login(alice)
+    assert "Last year" in client.get(results_url(this_year)).content.decode()
+    Assessment.objects.filter(title="Last year").delete()
+    assert "Last year" not in client.get(results_url(this_year)).content.decode()
+
+
+def test_only_a_shared_note_changes_the_cached_state(this_year, consultant):
+    unchanged = fingerprint(this_year)
+    ConsultantNote.objects.create(
+        assessment=this_year, author=consultant, text="Only for us.", shared=False
+    )
+    assert fingerprint(this_year) == unchanged
+    ConsultantNote.objects.create(
+        assessment=this_year, author=consultant, text="For the client.", shared=True
+    )
+    assert fingerprint(this_year) != unchanged
