@@ -58,7 +58,7 @@ def get_assessment_for_user(user, assessment_id: int, *, consultants: bool = Fal
     Anything else is a 404, so another organisation's ids reveal nothing.
     """
     # Not last_edited_by: only the overview shows it, and the join cost every section page
-    # and save a fifth of this lookup.
+    # and save about a seventh of this lookup (75 of 520 µs).
     queryset = Assessment.objects.select_related("bank")
     membership = get_membership(user)
     if consultants and is_consultant(user):
